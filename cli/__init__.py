@@ -1,0 +1,1 @@
+"""The ``rechtenloket`` command line (typer)."""

@@ -1,0 +1,104 @@
+"""Vocabulary shared by tables, configuration and domain logic.
+
+Values are stored as plain strings so that PostgreSQL needs no enum types and a new value
+needs no migration; validation happens in code through these enums.
+"""
+from enum import StrEnum
+
+
+class RequestType(StrEnum):
+    """The rights a betrokkene can exercise (AVG art. 15-22; Fryslân art. 20.2 eigen verklaring)."""
+
+    inzage = "inzage"
+    correctie = "correctie"
+    aanvulling = "aanvulling"
+    verwijdering = "verwijdering"
+    beperking = "beperking"
+    verzet = "verzet"
+    overdraagbaarheid = "overdraagbaarheid"
+    eigen_verklaring = "eigen_verklaring"
+
+
+class PartnerKind(StrEnum):
+    gemeente = "gemeente"
+    politie = "politie"
+    om = "om"
+    zorg = "zorg"
+    jeugd = "jeugd"
+    reclassering = "reclassering"
+    woningcorporatie = "woningcorporatie"
+    overig = "overig"
+
+
+class Regime(StrEnum):
+    """The law under which a partner supplied data: decides who handles a request about it."""
+
+    avg = "avg"
+    wpg = "wpg"  # Wet politiegegevens
+    wjsg = "wjsg"  # Wet justitiële en strafvorderlijke gegevens
+
+
+class RoutingTarget(StrEnum):
+    """Where a bucket of police or OM data goes (domain.md §3)."""
+
+    wpg_loket = "wpg_loket"
+    politie_privacyfunctionaris = "politie_privacyfunctionaris"
+    parket_privacyfunctionaris = "parket_privacyfunctionaris"
+    parket_generaal_bjz = "parket_generaal_bjz"
+    consultation = "consultation"  # AVG data: consultation task to the supplying partner
+
+
+class Channel(StrEnum):
+    """How a request reached the first party."""
+
+    brief = "brief"
+    email = "email"
+    balie = "balie"
+    via_partner = "via_partner"
+
+
+class RequesterKind(StrEnum):
+    betrokkene = "betrokkene"
+    wettelijk_vertegenwoordiger = "wettelijk_vertegenwoordiger"
+    curator = "curator"
+    mentor = "mentor"
+    advocaat = "advocaat"
+    gemachtigde = "gemachtigde"
+
+
+class RequestStatus(StrEnum):
+    registered = "registered"
+    awaiting_identity = "awaiting_identity"
+    consulting = "consulting"
+    deliberating = "deliberating"
+    executing = "executing"
+    replying = "replying"
+    closed = "closed"
+    withdrawn = "withdrawn"
+
+
+class TaskStatus(StrEnum):
+    open = "open"
+    answered = "answered"
+    cancelled = "cancelled"
+
+
+class DecisionOutcome(StrEnum):
+    granted = "granted"
+    partly = "partly"
+    refused = "refused"
+
+
+class ClockEventKind(StrEnum):
+    suspend = "suspend"
+    resume = "resume"
+    extend = "extend"
+
+
+class NotificationChannel(StrEnum):
+    """How a partner or external body receives messages from the outbox."""
+
+    file = "file"
+    email = "email"
+    webhook = "webhook"
+    portal = "portal"

@@ -1,0 +1,50 @@
+"""Runtime settings, read from the environment (prefix RECHTENLOKET_) or a .env file.
+
+The embedded default is a SQLite file under ``var/``; set RECHTENLOKET_DATABASE_URL to a
+``postgresql+psycopg://`` URL for the scale-out setup. Nothing else changes.
+"""
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RECHTENLOKET_", env_file=".env", extra="ignore")
+
+    data_dir: Path = PROJECT_ROOT / "var"
+    database_url: str = ""
+    config_dir: Path = PROJECT_ROOT / "config"
+    templates_dir: Path = PROJECT_ROOT / "templates"
+    # Base64 (url-safe) of 32 random bytes. When unset, ``init`` writes one to data_dir/secret.key.
+    secret_key: str = ""
+    # Outgoing messages land here as .eml/.html files when the transport is "file".
+    outbox_dir: Path | None = None
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'rechtenloket.db'}"
+
+    @property
+    def effective_outbox_dir(self) -> Path:
+        return self.outbox_dir or self.data_dir / "outbox"
+
+    @property
+    def key_file(self) -> Path:
+        return self.data_dir / "secret.key"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget cached settings (tests change the environment between cases)."""
+    get_settings.cache_clear()
+    from models import crypto, db
+
+    crypto.reset_keys()
+    db.reset_engine()

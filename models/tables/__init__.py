@@ -1,0 +1,34 @@
+"""All SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
+from models.tables.audit import AuditEvent
+from models.tables.clock import ClockEvent
+from models.tables.consultation import ConsultationTask, ItemAnswer
+from models.tables.decision import Deliberation, ItemDecision
+from models.tables.identity import IdentityCheck
+from models.tables.letter import Letter
+from models.tables.outbox import OutboxMessage
+from models.tables.partner import Partner, PartnerContact, Region
+from models.tables.referral import Referral
+from models.tables.registration import CaseRegistration
+from models.tables.request import Representative, Request, RequestRight
+from models.tables.subject import DataSubject
+
+__all__ = [
+    "AuditEvent",
+    "CaseRegistration",
+    "ClockEvent",
+    "ConsultationTask",
+    "DataSubject",
+    "Deliberation",
+    "IdentityCheck",
+    "ItemAnswer",
+    "ItemDecision",
+    "Letter",
+    "OutboxMessage",
+    "Partner",
+    "PartnerContact",
+    "Referral",
+    "Region",
+    "Representative",
+    "Request",
+    "RequestRight",
+]

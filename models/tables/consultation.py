@@ -1,0 +1,46 @@
+"""Consultation of a supplying (AVG) partner, and its answer per data item."""
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.tables.common import encrypted, utcnow
+
+
+class ConsultationTask(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("request_id", "partner_id"),  # never two tasks for one partner
+        Index("ix_consultationtask_status_due", "status", "due_on"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    request_id: str = Field(foreign_key="request.id", index=True, max_length=32)
+    partner_id: int = Field(foreign_key="partner.id", index=True)
+    status: str = Field(default="open", max_length=16)  # models.enums.TaskStatus
+    created_on: date
+    due_on: date
+    reminder_on: date
+    escalation_on: date
+    reminded_on: Optional[date] = None
+    escalated_on: Optional[date] = None
+    answered_on: Optional[date] = None
+    answered_by: Optional[str] = Field(default=None, max_length=120)
+    note: Optional[str] = encrypted(nullable=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ItemAnswer(SQLModel, table=True):
+    """A partner's answer about one registration (domain.md §4 step 4)."""
+
+    __table_args__ = (UniqueConstraint("task_id", "registration_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="consultationtask.id", index=True)
+    registration_id: int = Field(foreign_key="caseregistration.id", index=True)
+    supplied_by_us: bool
+    correct: Optional[bool] = None
+    correction: Optional[str] = encrypted(nullable=True)
+    withhold: bool = False
+    withhold_ground: Optional[str] = Field(default=None, max_length=64)  # region's refusal-ground id
+    note: Optional[str] = encrypted(nullable=True)

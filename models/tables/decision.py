@@ -1,0 +1,32 @@
+"""The forum's deliberation and the decision per item and right."""
+from datetime import date
+from typing import Optional
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.tables.common import encrypted
+
+
+class Deliberation(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    request_id: str = Field(foreign_key="request.id", index=True, max_length=32)
+    forum: str = Field(max_length=32)  # casusoverleg, partneroverleg, ... from the region config
+    held_on: date
+    participants: str  # organisations present (slugs), not persons
+
+
+class ItemDecision(SQLModel, table=True):
+    """Outcome for one right on one registration; registration_id None means the whole right."""
+
+    __table_args__ = (UniqueConstraint("request_id", "right_type", "registration_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    request_id: str = Field(foreign_key="request.id", index=True, max_length=32)
+    right_type: str = Field(max_length=32)
+    registration_id: Optional[int] = Field(default=None, foreign_key="caseregistration.id")
+    outcome: str = Field(max_length=16)  # models.enums.DecisionOutcome
+    ground: Optional[str] = Field(default=None, max_length=64)  # region's refusal-ground id
+    motivation: Optional[str] = encrypted(nullable=True)  # written reasons: may quote data
+    decided_on: date
+    executed_on: Optional[date] = None

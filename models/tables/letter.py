@@ -1,0 +1,22 @@
+"""A letter: draft until approved, frozen once sent (its hash goes into the audit trail)."""
+from datetime import datetime
+from typing import Optional
+
+from sqlmodel import Field, SQLModel
+
+from models.tables.common import encrypted, utcnow
+
+
+class Letter(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    request_id: str = Field(foreign_key="request.id", index=True, max_length=32)
+    kind: str = Field(max_length=48)  # one of the letter kinds in templates/letters/
+    # Makes creation idempotent: e.g. "ack", "referral:<partner>", "reply:inzage".
+    key: str = Field(unique=True, max_length=160)
+    recipient_partner_id: Optional[int] = Field(default=None, foreign_key="partner.id")
+    status: str = Field(default="draft", max_length=16)  # draft, approved, sent
+    html: str = encrypted()  # the rendered letter holds personal data
+    content_hash: Optional[str] = Field(default=None, max_length=64)  # sha256 when sent
+    created_at: datetime = Field(default_factory=utcnow)
+    approved_at: Optional[datetime] = None
+    sent_at: Optional[datetime] = None

@@ -1,0 +1,57 @@
+"""A rights request, its rights (each with its own outcome) and the requester's representative."""
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.tables.common import encrypted, new_id, utcnow
+
+
+class Request(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_request_region_status", "region_id", "status"),
+        Index("ix_request_status_received", "status", "first_received_on"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    reference: str = Field(unique=True, max_length=40)  # "ZVHRR-2026-0001": on letters
+    region_id: str = Field(foreign_key="region.id", max_length=64)
+    subject_id: int = Field(foreign_key="datasubject.id", index=True)
+    # The clock runs from the first receipt by any party (domain.md §2).
+    first_received_on: date
+    received_by_partner_id: Optional[int] = Field(default=None, foreign_key="partner.id")
+    forwarded_on: Optional[date] = None  # when the receiving partner passed it to the ZVH
+    channel: str = Field(max_length=16)  # models.enums.Channel
+    requester_kind: str = Field(default="betrokkene", max_length=32)  # models.enums.RequesterKind
+    status: str = Field(default="registered", max_length=32)  # models.enums.RequestStatus
+    created_at: datetime = Field(default_factory=utcnow)
+    closed_on: Optional[date] = None
+    # Retention (issue: hardened security): the request file is deleted after this date.
+    delete_after: Optional[date] = None
+
+
+class RequestRight(SQLModel, table=True):
+    """One requested right within a request: each gets its own decision and milestones."""
+
+    __table_args__ = (UniqueConstraint("request_id", "type"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    request_id: str = Field(foreign_key="request.id", index=True, max_length=32)
+    type: str = Field(max_length=32)  # models.enums.RequestType
+    outcome: Optional[str] = Field(default=None, max_length=16)  # models.enums.DecisionOutcome
+    decided_on: Optional[date] = None
+    executed_on: Optional[date] = None  # verzet: the execution milestone
+    replied_on: Optional[date] = None
+
+
+class Representative(SQLModel, table=True):
+    """Someone acting for the betrokkene, with the proof of authority that was shown."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    request_id: str = Field(foreign_key="request.id", unique=True, max_length=32)
+    kind: str = Field(max_length=32)  # models.enums.RequesterKind (not betrokkene)
+    name: str = encrypted()
+    address: Optional[str] = encrypted(nullable=True)
+    proof_of_authority: str = Field(max_length=200)  # e.g. "machtiging d.d. 2026-01-05"
+    proof_checked_on: Optional[date] = None

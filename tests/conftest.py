@@ -1,0 +1,101 @@
+"""Shared fixtures.
+
+The database under test is a SQLite file unless RECHTENLOKET_TEST_DATABASE_URL points at a
+PostgreSQL server (scripts/test.sh starts a throwaway one and runs the suite again on it).
+The schema is built once per session by the real Alembic migrations; each test that asks
+for ``db`` starts from empty tables.
+"""
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, SQLModel
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# CI and developers have the shared material beside the clone (../shared).
+SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return PROJECT_ROOT
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    assert SEEDS_DIR.is_dir(), f"the source documents are expected in {SEEDS_DIR}"
+    return SEEDS_DIR
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _environment(tmp_path_factory):
+    """Every test runs with its own data dir, a fresh key and the test database URL."""
+    from models.crypto import generate_master_key
+    from models.settings import reset_settings
+
+    data_dir = tmp_path_factory.mktemp("var")
+    saved = dict(os.environ)
+    os.environ["RECHTENLOKET_DATA_DIR"] = str(data_dir)
+    os.environ["RECHTENLOKET_SECRET_KEY"] = generate_master_key()
+    os.environ["RECHTENLOKET_DATABASE_URL"] = os.environ.get(
+        "RECHTENLOKET_TEST_DATABASE_URL", f"sqlite:///{data_dir / 'test.db'}"
+    )
+    os.environ.pop("RECHTENLOKET_CONFIG_DIR", None)
+    reset_settings()
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+    reset_settings()
+
+
+@pytest.fixture(scope="session")
+def _schema(_environment):
+    from models.db import get_engine
+    from models.schema import upgrade_database
+
+    engine = get_engine()
+    if engine.dialect.name == "postgresql":  # a reused server: start from nothing
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade_database()
+    return engine
+
+
+def _empty_all_tables(engine) -> None:
+    import models.tables  # noqa: F401
+
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(SQLModel.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def engine(_schema):
+    _empty_all_tables(_schema)
+    return _schema
+
+
+@pytest.fixture
+def db(engine):
+    """A session on empty tables (schema from the real migrations)."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def loaded(engine):
+    """Empty tables plus the five regions and their partners, as ``rechtenloket init`` loads them."""
+    from models.bootstrap import sync_regions
+    from models.region_config import load_regions
+    from models.settings import get_settings
+
+    config_dir = get_settings().config_dir
+    with Session(engine) as session:
+        sync_regions(session, load_regions(config_dir), config_dir)
+        session.commit()
+    return engine
