@@ -1,0 +1,183 @@
+"""Region file rotterdam-rijnmond: it validates and matches its source document.
+
+Source: ../shared/seeds/rotterdam-rijnmond-convenant-privacyprotocol-2024.txt (convenant and
+privacy protocol of the Zorg- en Veiligheidshuis Rotterdam-Rijnmond, AB 28-02-2024).
+"""
+import re
+
+import pytest
+
+from models.enums import PartnerKind, Regime, RequestType, RoutingTarget
+from models.region_config import RegionConfig, load_region_file
+
+REGION_ID = "rotterdam-rijnmond"
+SEED_FILE = "rotterdam-rijnmond-convenant-privacyprotocol-2024.txt"
+
+
+def _collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+@pytest.fixture(scope="module")
+def config(project_root) -> RegionConfig:
+    return load_region_file(project_root / "config" / "regions" / f"{REGION_ID}.yaml")
+
+
+@pytest.fixture(scope="module")
+def seed_text(seeds_dir) -> str:
+    return (seeds_dir / SEED_FILE).read_text(encoding="utf-8")
+
+
+# (a) the file loads and validates
+
+
+def test_file_validates(config):
+    assert isinstance(config, RegionConfig)
+    assert config.id == REGION_ID
+    assert config.short_name == "ZVHRR"
+    assert config.reference_prefix == "ZVHRR"
+    assert config.source.file == SEED_FILE
+    assert config.source.adopted == "28-02-2024"
+    assert set(config.rights) == set(RequestType)
+
+
+# (b) every partner name occurs in the source document
+
+
+def test_every_partner_name_occurs_in_seed(config, seed_text):
+    seed = _collapse(seed_text)
+    missing = [p.name for p in config.partners if _collapse(p.name) not in seed]
+    assert missing == []
+
+
+def test_seed_names_the_adoption_date(config, seed_text):
+    assert f"Algemeen Bestuur vastgesteld d.d. {config.source.adopted}" in seed_text
+
+
+# (c) specific partners from the preamble, including police and OM and their routing bodies
+
+
+@pytest.mark.parametrize(
+    "slug, name, kind, regime",
+    [
+        ("gemeente-rotterdam", "gemeente Rotterdam", PartnerKind.gemeente, Regime.avg),
+        ("gemeente-goeree-overflakkee", "gemeente Goeree Overflakkee", PartnerKind.gemeente, Regime.avg),
+        ("gemeente-capelle-aan-den-ijssel", "Capelle aan den IJssel", PartnerKind.gemeente, Regime.avg),
+        ("reclassering-nederland", "Reclassering Nederland", PartnerKind.reclassering, Regime.avg),
+        ("raad-voor-de-kinderbescherming", "Raad voor de Kinderbescherming Rotterdam", PartnerKind.jeugd, Regime.avg),
+        ("dienst-justitiele-inrichtingen", "Dienst Justitiele Inrichtingen", PartnerKind.overig, Regime.avg),
+        ("ggz-antes", "GGZ Antes", PartnerKind.zorg, Regime.avg),
+        ("politie-eenheid-rotterdam", "Eenheid Rotterdam Politie", PartnerKind.politie, Regime.wpg),
+        ("om-arrondissementsparket-rotterdam", "Arrondissementsparket Rotterdam", PartnerKind.om, Regime.wjsg),
+    ],
+)
+def test_named_partner(config, slug, name, kind, regime):
+    partner = config.partner(slug)
+    assert partner.name == name
+    assert partner.kind == kind
+    assert partner.regime == regime
+
+
+def test_police_partner_and_its_routing_bodies(config):
+    police = config.partner("politie-eenheid-rotterdam")
+    assert police.unit == "Eenheid Rotterdam"
+    loket = config.routing_body(RoutingTarget.wpg_loket, police.unit)
+    pf = config.routing_body(RoutingTarget.politie_privacyfunctionaris, police.unit)
+    assert loket is not None and loket.unit == "Eenheid Rotterdam"
+    assert pf is not None and pf.unit == "Eenheid Rotterdam"
+    # PP 17.6: inzage/correctie to the Wpg-loket, verzet to the privacyfunctionaris/jurist
+    assert config.routing.wpg.targets[RequestType.inzage] == RoutingTarget.wpg_loket
+    assert config.routing.wpg.targets[RequestType.correctie] == RoutingTarget.wpg_loket
+    assert config.routing.wpg.targets[RequestType.verzet] == RoutingTarget.politie_privacyfunctionaris
+    assert config.routing.wpg.rule.article == "art. 17.6 Privacyprotocol"
+
+
+def test_om_partner_and_its_routing_bodies(config):
+    om = config.partner("om-arrondissementsparket-rotterdam")
+    assert om.unit == "Arrondissementsparket Rotterdam"
+    parket = config.routing_body(RoutingTarget.parket_privacyfunctionaris, om.unit)
+    assert parket is not None and parket.unit == "Arrondissementsparket Rotterdam"
+    pg = config.routing_body(RoutingTarget.parket_generaal_bjz, om.unit)
+    assert pg is not None and pg.unit is None  # national body
+    assert "Postbus 20305" in pg.address
+    # PP 17.5: inzage/rectificatie to the parket, verzetschriften to PG-BJZ
+    assert config.routing.wjsg.targets[RequestType.inzage] == RoutingTarget.parket_privacyfunctionaris
+    assert config.routing.wjsg.targets[RequestType.verzet] == RoutingTarget.parket_generaal_bjz
+    assert config.routing.wjsg.rule.article == "art. 17.5 Privacyprotocol"
+
+
+def test_only_police_and_om_have_a_special_regime(config):
+    special = {p.slug for p in config.partners if p.regime != Regime.avg}
+    assert special == {"politie-eenheid-rotterdam", "om-arrondissementsparket-rotterdam"}
+
+
+# (d) number of municipalities
+
+
+def test_number_of_municipalities_matches_the_source(config, seed_text):
+    # The preamble lists each municipality on a line starting with "Burgemeester" or
+    # "Wethouder Zorg"; the Rotterdam directorates start with "Directeur" and are not counted.
+    start = seed_text.index("van de gemeenten:")
+    end = seed_text.index("Directeur GGZ Antes")
+    block = seed_text[start:end]
+    seed_count = len(re.findall(r"^(?:Burgemeester|Wethouder Zorg) ", block, flags=re.MULTILINE))
+    gemeenten = [p for p in config.partners if p.kind == PartnerKind.gemeente]
+    assert seed_count == 13
+    assert len(gemeenten) == seed_count
+
+
+def test_partner_count(config):
+    # 13 gemeenten + 26 distinct other organisations (27 lines, Fivoor twice)
+    assert len(config.partners) == 39
+    assert sum(1 for p in config.partners if p.kind != PartnerKind.gemeente) == 26
+
+
+# (e) region-specific rules
+
+
+def test_signatory_is_the_hoofd_and_no_bezwaarclausule(config):
+    assert config.signatory.title == "Hoofd ZVHRR"
+    assert config.signatory.public_body is False
+    assert config.signatory.on_behalf == "namens de verwerkingsverantwoordelijken"
+    assert config.bezwaar.applies is False
+    assert config.roles.coordinator == "Procesregisseur"
+
+
+def test_forums_per_request_type(config):
+    assert {f.id for f in config.forums} == {"casusoverleg", "partneroverleg"}
+    assert config.rights[RequestType.inzage].forum == "casusoverleg"  # PP 17.2
+    assert config.rights[RequestType.verzet].forum == "casusoverleg"  # PP 20.3
+    assert config.rights[RequestType.correctie].forum == "partneroverleg"  # PP 19.1
+    assert config.rights[RequestType.verwijdering].forum == "partneroverleg"  # PP 19.1
+
+
+def test_portability_and_eigen_verklaring_not_available(config):
+    portability = config.rights[RequestType.overdraagbaarheid]
+    assert portability.available is False
+    assert portability.forum is None
+    assert portability.rule.article == "art. 21.1 Privacyprotocol"
+    eigen = config.rights[RequestType.eigen_verklaring]
+    assert eigen.available is False
+    assert eigen.rule.note
+
+
+def test_deadline_four_weeks_without_extension(config, seed_text):
+    d = config.deadlines
+    assert d.protocol_weeks == 4
+    assert d.protocol_rule.article == "art. 19.4 en 20.4 Privacyprotocol"
+    assert d.protocol_provides_extension is False
+    assert d.suspend_for_identity is True
+    assert d.suspend_rule.article == "art. 18.4 Privacyprotocol"
+    seed = _collapse(seed_text)
+    assert "uiterlijk binnen 4 weken na ontvangst van het verzoek" in seed
+    assert "binnen 4 weken en draagt er zorg voor dat de beslissing binnen deze 4 weken wordt uitgevoerd" in seed
+
+
+def test_retention_and_refusal_grounds(config, seed_text):
+    assert config.retention.request_file_years == 5
+    assert config.retention.rule.article == "art. 11.2 Privacyprotocol"
+    assert [g.id for g in config.refusal_grounds] == ["a", "b", "c", "d", "e"]
+    seed = _collapse(seed_text)
+    for ground in config.refusal_grounds:
+        assert _collapse(ground.label) in seed
+    assert config.refusal_ground("e").label.startswith("De bescherming van de betrokkene")
