@@ -1,0 +1,170 @@
+"""Region file for Veiligheidshuis Regio Utrecht (VHRU): schema, partners against the seed, rules."""
+import re
+from pathlib import Path
+
+import pytest
+
+from models.enums import PartnerKind, Regime, RequestType, RoutingTarget
+from models.region_config import RegionConfig, load_region_file
+
+SEED = "utrecht-topx-dpia-en-privacyprotocol.txt"
+
+
+@pytest.fixture(scope="module")
+def config(project_root: Path) -> RegionConfig:
+    return load_region_file(project_root / "config" / "regions" / "utrecht.yaml")
+
+
+@pytest.fixture(scope="module")
+def seed_text(seeds_dir: Path) -> str:
+    return (seeds_dir / SEED).read_text(encoding="utf-8")
+
+
+def _collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _municipalities_in_seed(seed_text: str) -> list[str]:
+    """The 'Gemeente X' lines under 'In de regio Utrecht' in the Convenant's list of parties."""
+    lines = seed_text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == "In de regio Utrecht")
+    names = []
+    for line in lines[start + 1 :]:
+        stripped = line.strip()
+        if stripped.startswith("verder afzonderlijk"):
+            break
+        if stripped.startswith("Gemeente "):
+            names.append(stripped)
+    return names
+
+
+def test_file_loads_and_validates(config):
+    assert config.id == "utrecht"
+    assert config.short_name == "VHRU"
+    assert config.reference_prefix == "VHRU"
+    assert config.source.file == SEED
+    assert set(config.rights) == set(RequestType)
+
+
+def test_source_file_exists(seeds_dir):
+    assert (seeds_dir / SEED).is_file()
+
+
+def test_every_partner_name_occurs_in_seed(config, seed_text):
+    collapsed = _collapse(seed_text)
+    missing = [p.name for p in config.partners if _collapse(p.name) not in collapsed]
+    assert not missing, f"partner names not in {SEED}: {missing}"
+
+
+@pytest.mark.parametrize(
+    "slug, name, kind, regime",
+    [
+        ("gemeente-utrecht", "Gemeente Utrecht", PartnerKind.gemeente, Regime.avg),
+        ("gemeente-vijfheerenlanden", "Gemeente Vijfheerenlanden", PartnerKind.gemeente, Regime.avg),
+        ("politie-eenheid-midden-nederland", "Politie eenheid Midden-Nederland", PartnerKind.politie, Regime.wpg),
+        ("om-arrondissementsparket-midden-nederland", "Openbaar Ministerie Midden Nederland", PartnerKind.om, Regime.wjsg),
+        ("reclassering-nederland", "Reclassering Nederland", PartnerKind.reclassering, Regime.avg),
+        (
+            "raad-voor-de-kinderbescherming-midden-nederland",
+            "Raad voor de Kinderbescherming Midden-Nederland",
+            PartnerKind.jeugd,
+            Regime.avg,
+        ),
+        ("dji-pi-nieuwegein", "Dienst Justitiële Inrichtingen, Vestiging PI Nieuwegein", PartnerKind.overig, Regime.avg),
+        ("mitros", "Mitros woningcorporatie", PartnerKind.woningcorporatie, Regime.avg),
+        ("altrecht", "Altrecht", PartnerKind.zorg, Regime.avg),
+    ],
+)
+def test_specific_partners(config, slug, name, kind, regime):
+    partner = config.partner(slug)
+    assert partner.name == name
+    assert partner.kind == kind
+    assert partner.regime == regime
+
+
+def test_police_partner_and_its_routing_bodies(config):
+    police = config.partner("politie-eenheid-midden-nederland")
+    assert police.unit == "Eenheid Midden-Nederland"
+    loket = config.routing_body(RoutingTarget.wpg_loket, police.unit)
+    pf = config.routing_body(RoutingTarget.politie_privacyfunctionaris, police.unit)
+    assert loket is not None and loket.unit == police.unit
+    assert pf is not None and pf.unit == police.unit
+    assert config.routing.wpg.targets[RequestType.inzage] == RoutingTarget.wpg_loket
+    assert config.routing.wpg.targets[RequestType.correctie] == RoutingTarget.wpg_loket
+    assert config.routing.wpg.targets[RequestType.verzet] == RoutingTarget.politie_privacyfunctionaris
+    assert "17.6" in config.routing.wpg.rule.article
+
+
+def test_om_partner_and_its_routing_bodies(config):
+    om = config.partner("om-arrondissementsparket-midden-nederland")
+    assert om.unit == "Arrondissementsparket Midden-Nederland"
+    parket = config.routing_body(RoutingTarget.parket_privacyfunctionaris, om.unit)
+    assert parket is not None and parket.unit == om.unit
+    bjz = config.routing_body(RoutingTarget.parket_generaal_bjz, om.unit)
+    assert bjz is not None and bjz.unit is None  # national body
+    assert "Postbus 20305" in bjz.address
+    assert config.routing.wjsg.targets[RequestType.verzet] == RoutingTarget.parket_generaal_bjz
+    assert config.routing.wjsg.targets[RequestType.inzage] == RoutingTarget.parket_privacyfunctionaris
+    assert "17.5" in config.routing.wjsg.rule.article
+
+
+def test_only_one_police_unit_and_one_parket(config):
+    assert [p.slug for p in config.partners if p.regime == Regime.wpg] == ["politie-eenheid-midden-nederland"]
+    assert [p.slug for p in config.partners if p.regime == Regime.wjsg] == [
+        "om-arrondissementsparket-midden-nederland"
+    ]
+
+
+def test_municipality_count_matches_source(config, seed_text):
+    in_seed = _municipalities_in_seed(seed_text)
+    in_config = [p.name for p in config.partners if p.kind == PartnerKind.gemeente]
+    # The DPIA itself speaks of "de 26 gemeenten in de Regio Utrecht".
+    assert "26 gemeenten in de regio utrecht" in _collapse(seed_text)
+    assert len(in_seed) == 26
+    assert len(in_config) == len(in_seed)
+    assert sorted(in_config) == sorted(in_seed)
+
+
+def test_no_municipality_from_the_other_two_regions(config):
+    names = {p.name for p in config.partners}
+    for other in ("Gemeente Almere", "Gemeente Urk", "Gemeente Hilversum", "Gemeente Weesp"):
+        assert other not in names
+
+
+def test_signatory_is_the_manager_not_a_public_body(config):
+    assert config.signatory.title == "Manager Veiligheidshuis Regio Utrecht"
+    assert config.signatory.public_body is False
+    assert config.bezwaar.applies is False
+    assert config.roles.manager == "Manager"
+    assert "18.5" in config.signatory.rule.article
+
+
+def test_forums_per_right(config):
+    assert {f.id for f in config.forums} == {"casusoverleg", "partneroverleg"}
+    assert config.rights[RequestType.inzage].forum == "casusoverleg"
+    for rtype in (RequestType.correctie, RequestType.verwijdering, RequestType.verzet):
+        assert config.rights[rtype].forum == "partneroverleg"
+    assert "20" in config.rights[RequestType.verzet].rule.article
+
+
+def test_portability_and_eigen_verklaring_not_available(config):
+    portability = config.rights[RequestType.overdraagbaarheid]
+    assert portability.available is False
+    assert portability.forum is None
+    assert "21.1" in portability.rule.article
+    eigen = config.rights[RequestType.eigen_verklaring]
+    assert eigen.available is False
+    assert eigen.rule.note
+
+
+def test_deadline_identity_and_refusal_grounds(config):
+    assert config.deadlines.protocol_weeks == 4
+    assert "18.2" in config.deadlines.protocol_rule.article
+    assert config.deadlines.protocol_provides_extension is False
+    assert config.deadlines.suspend_for_identity is True
+    assert "18.4" in config.deadlines.suspend_rule.article
+    assert config.identity.methods == ["in_persoon"]
+    assert "18.4" in config.identity.rule.article
+    assert [g.id for g in config.refusal_grounds] == ["a", "b", "c", "d", "e"]
+    assert config.refusal_ground("b").label == "De voorkoming, opsporing en vervolging van strafbare feiten"
+    assert "16.5" in config.complaint.article
