@@ -1,0 +1,149 @@
+"""Region file config/regions/hollands-midden.yaml against its source document.
+
+The seed holds only Deel 1 of the convenant and the 2018 AVG addendum; the privacy protocol
+(Deel 2) is missing, so every rights rule must be marked as taken from the national model.
+"""
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from models.enums import PartnerKind, Regime, RequestType, RoutingTarget
+from models.region_config import RegionConfig, load_region_file
+
+SEED = "hollands-midden-samenwerkingsconvenant-2017.txt"
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().lower()
+
+
+@pytest.fixture(scope="module")
+def config(project_root: Path) -> RegionConfig:
+    return load_region_file(project_root / "config" / "regions" / "hollands-midden.yaml")
+
+
+@pytest.fixture(scope="module")
+def seed_text(seeds_dir: Path) -> str:
+    return (seeds_dir / SEED).read_text(encoding="utf-8")
+
+
+def test_file_loads_and_validates(config: RegionConfig):
+    assert config.id == "hollands-midden"
+    assert config.reference_prefix == "VHHM"
+    assert config.source.file == SEED
+    assert set(config.rights) == set(RequestType)
+
+
+def test_every_partner_name_occurs_in_the_seed(config: RegionConfig, seed_text: str):
+    text = _norm(seed_text)
+    missing = [p.name for p in config.partners if _norm(p.name) not in text]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    "slug, name, kind, regime",
+    [
+        ("gemeente-leiden", "Gemeente Leiden", PartnerKind.gemeente, Regime.avg),
+        ("gemeente-gouda", "Gemeente Gouda", PartnerKind.gemeente, Regime.avg),
+        ("reclassering-nederland", "Reclassering Nederland", PartnerKind.reclassering, Regime.avg),
+        ("raad-voor-de-kinderbescherming", "Raad voor de Kinderbescherming", PartnerKind.jeugd, Regime.avg),
+        ("dienst-justitiele-inrichtingen", "Dienst Justitiële Inrichtingen", PartnerKind.overig, Regime.avg),
+        ("ggd-hollands-midden", "Regionale Dienst Openbare Gezondheidszorg Hollands Midden", PartnerKind.zorg, Regime.avg),
+        ("goodwillwerk-leger-des-heils-regio-den-haag", "Goodwillwerk Leger des Heils regio Den Haag", PartnerKind.zorg, Regime.avg),
+        ("politie-eenheid-den-haag", "Nationale Politie", PartnerKind.politie, Regime.wpg),
+        ("om-arrondissementsparket-den-haag", "Openbaar Ministerie", PartnerKind.om, Regime.wjsg),
+    ],
+)
+def test_named_partners(config: RegionConfig, slug, name, kind, regime):
+    partner = config.partner(slug)
+    assert partner.name == name
+    assert partner.kind == kind
+    assert partner.regime == regime
+
+
+def test_every_ketenpartner_of_the_convenant_is_a_partner(config: RegionConfig, seed_text: str):
+    # §7: the list of contracting "Ketenpartners" ends at 'Verder gezamenlijk te noemen "Partners"'.
+    block = seed_text.split("De Ketenpartners:", 1)[1].split("Verder gezamenlijk", 1)[0]
+    listed = [line[2:].strip() for line in block.splitlines() if line.startswith("- ")]
+    assert len(listed) == 13
+    names = _norm(" | ".join(p.name for p in config.partners))
+    for entry in listed:
+        # "Fivoor (Palier maakt hier onderdeel van uit)" -> "Fivoor"; "... Hollands Midden (GGD)" -> without "(GGD)"
+        core = _norm(entry.split(" (")[0])
+        assert core in names, entry
+
+
+def test_police_and_om_have_routing_bodies(config: RegionConfig):
+    police = config.partner("politie-eenheid-den-haag")
+    om = config.partner("om-arrondissementsparket-den-haag")
+    assert police.unit == "Eenheid Den Haag"  # §8: "Politiechef eenheid Den Haag"
+    assert om.unit == "Arrondissementsparket Den Haag"
+    assert config.routing_body(RoutingTarget.wpg_loket, police.unit) is not None
+    assert config.routing_body(RoutingTarget.politie_privacyfunctionaris, police.unit) is not None
+    assert config.routing_body(RoutingTarget.parket_privacyfunctionaris, om.unit) is not None
+    pg = config.routing_body(RoutingTarget.parket_generaal_bjz, om.unit)
+    assert pg is not None and pg.unit is None
+    assert "Postbus 20305" in pg.address
+    assert config.routing.wpg.targets[RequestType.verzet] == RoutingTarget.politie_privacyfunctionaris
+    assert config.routing.wjsg.targets[RequestType.verzet] == RoutingTarget.parket_generaal_bjz
+    assert "17.6" in config.routing.wpg.rule.article
+    assert "17.5" in config.routing.wjsg.rule.article
+
+
+def test_municipality_count_matches_the_source(config: RegionConfig, seed_text: str):
+    # The convenant names only Gouda and Leiden as contracting municipalities (§7) and signatories
+    # (§8); the other regiogemeenten ("alle 19 regiogemeenten", §6) are not named in the seed.
+    parties = re.findall(r"^- Gemeente (\w+)$", seed_text, flags=re.MULTILINE)
+    assert sorted(parties) == ["Gouda", "Leiden"]
+    gemeenten = [p for p in config.partners if p.kind == PartnerKind.gemeente]
+    assert len(gemeenten) == len(parties) == 2
+    assert "alle 19 regiogemeenten" in seed_text
+
+
+def test_signatory_is_the_ketenmanager_and_no_public_body(config: RegionConfig, seed_text: str):
+    assert config.signatory.title == "Ketenmanager Veiligheidshuis Hollands Midden"
+    assert config.signatory.title in seed_text  # signs the Voorwoord with this title
+    assert config.signatory.public_body is False
+    assert config.bezwaar.applies is False
+    assert config.roles.manager == "Ketenmanager"
+    assert config.roles.coordinator == "Procesregisseur"
+
+
+def test_forums_and_rights(config: RegionConfig, seed_text: str):
+    forums = {f.id: f.name for f in config.forums}
+    assert forums == {"casusoverleg": "Casusoverleg", "partneroverleg": "Partneroverleg"}
+    for name in forums.values():
+        assert name in seed_text  # art. 8 and art. 13.4 of the addendum
+    assert config.rights[RequestType.inzage].forum == "casusoverleg"
+    assert config.rights[RequestType.correctie].forum == "partneroverleg"
+    assert config.rights[RequestType.verzet].forum == "partneroverleg"
+    assert config.rights[RequestType.overdraagbaarheid].available is False
+    assert "21.1" in config.rights[RequestType.overdraagbaarheid].rule.article
+    assert config.rights[RequestType.eigen_verklaring].available is False
+
+
+def test_rules_come_from_the_national_model(config: RegionConfig):
+    # The seed has no privacy-protocol text: every rights rule is marked and explained.
+    rules = [r.rule for r in config.rights.values()]
+    rules += [config.routing.wpg.rule, config.routing.wjsg.rule, config.deadlines.protocol_rule,
+              config.deadlines.suspend_rule, config.identity.rule, config.retention.rule, config.complaint]
+    rules += [g.rule for g in config.refusal_grounds]
+    for rule in rules:
+        assert rule.national_model is True, rule.article
+        assert rule.note and "model" in rule.note, rule.article
+
+
+def test_deadline_identity_and_retention(config: RegionConfig):
+    d = config.deadlines
+    assert d.protocol_weeks == 4
+    assert "18.2" in d.protocol_rule.article
+    assert d.protocol_provides_extension is False
+    assert d.suspend_for_identity is True
+    assert d.suspend_rule.note.startswith("EDPB Guidelines 01/2022")
+    assert config.identity.methods == ["in_persoon"]
+    assert any("Stationsplein 107" in p for p in config.identity.places)
+    assert any("Gouda" in p for p in config.identity.places)
+    assert config.retention.request_file_years == 1
+    assert [g.id for g in config.refusal_grounds] == ["a", "b", "c", "d", "e"]
