@@ -1,0 +1,96 @@
+"""Where a request stands and what the system does next. Pure, no I/O.
+
+The request's durable state is its status plus the rows around it. ``next_step`` reads a
+snapshot of that state and names the one automatic step to run, or the human event the
+request waits for. Flows run steps until a wait; the event's command starts the next run.
+
+    registered        -> acknowledge (receipt letter, identity invitation, clock stop)
+    awaiting_identity -> wait for the identity check, then route
+    consulting        -> open missing consultation tasks; wait for every answer
+    deliberating      -> wait for the forum's decision
+    executing         -> wait until every granted change is carried out
+    replying          -> wait until the coordinator approves and sends the replies; close
+
+Replies are drafted in the same transaction that moves a request into ``replying``, so a
+crash can never leave a replying request without its drafts.
+"""
+from dataclasses import dataclass
+from enum import StrEnum
+
+from models.enums import DecisionOutcome, RequestStatus, RequestType
+
+
+class Step(StrEnum):
+    acknowledge = "acknowledge"
+    route = "route"
+    fan_out = "fan_out"
+    to_deliberation = "to_deliberation"
+    after_decision = "after_decision"
+    close = "close"
+
+
+class Wait(StrEnum):
+    identity = "identity"
+    answers = "answers"
+    decision = "decision"
+    execution = "execution"
+    sending = "sending"
+    nothing = "nothing"  # closed
+
+
+# Rights whose granted decision changes the file and so must be carried out.
+NEEDS_EXECUTION = {
+    RequestType.correctie,
+    RequestType.aanvulling,
+    RequestType.verwijdering,
+    RequestType.beperking,
+    RequestType.verzet,
+    RequestType.eigen_verklaring,
+}
+
+
+@dataclass(frozen=True)
+class RightState:
+    type: RequestType
+    available: bool  # False: standard refusal (overdraagbaarheid, eigen verklaring elsewhere)
+    outcome: DecisionOutcome | None
+    executed: bool
+    replied: bool
+
+    @property
+    def needs_execution(self) -> bool:
+        return (
+            self.type in NEEDS_EXECUTION
+            and self.outcome in (DecisionOutcome.granted, DecisionOutcome.partly)
+            and not self.executed
+        )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    status: RequestStatus
+    identity_verified: bool
+    planned_consultations: int  # partners that must be consulted (from the routing plan)
+    open_consultation_rows: int  # tasks that exist and are not answered
+    existing_consultation_rows: int
+    rights: tuple[RightState, ...]
+    replies_unsent: int  # reply letters drafted or approved but not sent
+
+
+def next_step(s: Snapshot) -> Step | Wait:
+    if s.status == RequestStatus.registered:
+        return Step.acknowledge
+    if s.status == RequestStatus.awaiting_identity:
+        return Step.route if s.identity_verified else Wait.identity
+    if s.status == RequestStatus.consulting:
+        if s.existing_consultation_rows < s.planned_consultations:
+            return Step.fan_out
+        return Wait.answers if s.open_consultation_rows else Step.to_deliberation
+    if s.status == RequestStatus.deliberating:
+        decidable = [r for r in s.rights if r.available]
+        return Step.after_decision if all(r.outcome for r in decidable) else Wait.decision
+    if s.status == RequestStatus.executing:
+        return Wait.execution if any(r.needs_execution for r in s.rights) else Step.after_decision
+    if s.status == RequestStatus.replying:
+        return Wait.sending if s.replies_unsent else Step.close
+    return Wait.nothing
