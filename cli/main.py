@@ -2,7 +2,7 @@
 and adds itself with ``register(app)``."""
 import typer
 
-from cli import common, database, regions
+from cli import common, database, letters, regions, requests, scenario, termijn
 
 app = typer.Typer(
     name="rechtenloket",
@@ -12,17 +12,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (database, regions):
+for module in (database, regions, requests, scenario, termijn, letters):
     module.register(app)
-
-# TEMPORARY while helpers build these modules in parallel; replaced by explicit imports.
-import importlib  # noqa: E402
-
-for name in ("termijn", "letters"):
-    try:
-        importlib.import_module(f"cli.{name}").register(app)
-    except ModuleNotFoundError:
-        pass
 
 
 def main() -> None:

@@ -1,0 +1,461 @@
+"""The contexts of the letters: the contract between the flows and the templates.
+
+A flow builds one context per letter from the database and the region configuration, and
+hands it to ``models.letters.render.render_html``. A context holds plain values only
+(strings, dates, enums, lists of small models): the template does no look-ups.
+
+Rules that make a letter impossible to send with a hole in it:
+
+- every text field is stripped and must keep at least one character (``Text``): an empty
+  string is a validation error, not a blank in the letter;
+- lists that the letter needs are ``min_length=1``;
+- unknown fields are rejected (``extra="forbid"``), so a BSN cannot slip in: no letter
+  carries a BSN (data minimisation; the name, birth date and address identify enough);
+- what is legally required together is checked together (e.g. a refused verzet needs its
+  compelling grounds, a granted one its execution).
+
+All dates are ``datetime.date``; the template prints them as "25 november 2026".
+"""
+from datetime import date
+from typing import Annotated, Optional
+
+from dateutil.relativedelta import relativedelta
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from models.enums import DecisionOutcome, RequestType, RoutingTarget
+from models.region_config import RegionConfig, RoutingBody
+
+#: A text that must not be empty (leading/trailing whitespace is removed first).
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+#: The request types a decision on "correctie" covers (AVG art. 16-18; Fryslân art. 20.2).
+CORRECTION_TYPES = frozenset(
+    {
+        RequestType.correctie,
+        RequestType.aanvulling,
+        RequestType.verwijdering,
+        RequestType.beperking,
+        RequestType.eigen_verklaring,
+    }
+)
+#: The request types whose execution is reported to recipients (AVG art. 19).
+ART19_TYPES = frozenset(
+    {RequestType.correctie, RequestType.aanvulling, RequestType.verwijdering, RequestType.beperking}
+)
+#: Police targets (Wet politiegegevens) and OM targets (Wjsg).
+WPG_TARGETS = frozenset({RoutingTarget.wpg_loket, RoutingTarget.politie_privacyfunctionaris})
+WJSG_TARGETS = frozenset(
+    {RoutingTarget.parket_privacyfunctionaris, RoutingTarget.parket_generaal_bjz}
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- parts
+
+
+class Addressee(_Model):
+    """The address block (as it shows in the envelope window) and the salutation."""
+
+    name: Text  # "mevrouw J. de Vries", "Politie Eenheid Rotterdam"
+    address_lines: list[Text] = Field(min_length=1)  # street, postcode + town, ...
+    attention: Optional[Text] = None  # "t.a.v. de privacyfunctionaris"
+    salutation: Text = "Geachte heer, mevrouw"  # without the comma: "Geachte mevrouw De Vries"
+
+    @classmethod
+    def for_body(cls, body: RoutingBody) -> "Addressee":
+        """The address block of a police or OM body, from the region configuration."""
+        lines = list(body.address)
+        if len(lines) == 1:
+            return cls(name=body.name, address_lines=lines)
+        return cls(name=lines[0], address_lines=lines[1:])
+
+
+class Person(_Model):
+    """The betrokkene as a partner or body needs them to find their records. Never a BSN."""
+
+    name: Text
+    birth_date: Optional[date] = None
+    address_lines: list[Text] = Field(default_factory=list)
+
+
+class DataItem(_Model):
+    """One registration in the ZVH file about the betrokkene (a row of the copy)."""
+
+    casus: Text  # the casus it belongs to, e.g. "Casus 2025-0142 (Top-X aanpak)"
+    supplier: Text  # the supplying partner, as the region configuration names it
+    category: Text  # category of data, e.g. "Gegevens over zorg en hulpverlening"
+    description: Text  # the data itself as registered: this is the copy (AVG art. 15(3))
+    recorded_on: Optional[date] = None  # when it was registered in the ZVH file
+
+
+class WithheldPart(_Model):
+    """A part of the data that is not disclosed (AVG art. 23; UAVG art. 41): written and
+    reasoned per part. ``description`` says what kind of data is withheld without revealing it."""
+
+    description: Text
+    ground_label: Text  # the refusal ground as the region's protocol words it
+    ground_article: Text  # where that ground is, e.g. "art. 19.3 sub d Privacyprotocol"
+    motivation: Text  # why disclosure would harm that interest in this case
+    supplier: Optional[Text] = None
+
+    @classmethod
+    def from_ground(
+        cls,
+        region: RegionConfig,
+        ground_id: str,
+        description: str,
+        motivation: str,
+        supplier: Optional[str] = None,
+    ) -> "WithheldPart":
+        """Fill label and article from the region's refusal ground ``ground_id``."""
+        ground = region.refusal_ground(ground_id)
+        return cls(
+            description=description,
+            ground_label=ground.label,
+            ground_article=ground.rule.article,
+            motivation=motivation,
+            supplier=supplier,
+        )
+
+
+class Referral(_Model):
+    """A part of the request that went to a police or OM body (domain.md §3)."""
+
+    target: RoutingTarget
+    body_name: Text  # e.g. "Wpg-loket politie Eenheid Rotterdam"
+    body_address_lines: list[Text] = Field(min_length=1)
+    unit: Optional[Text] = None  # the eenheid or parket; None for the Parket-Generaal
+    reference: Text  # our reference of the forwarding letter, e.g. "ZVHRR-2026-0001-W1"
+    request_types: list[RequestType] = Field(min_length=1)
+    sent_on: date
+
+    @model_validator(mode="after")
+    def _police_or_om(self):
+        if self.target not in WPG_TARGETS | WJSG_TARGETS:
+            raise ValueError(f"target {self.target.value!r} is geen politie- of OM-instantie")
+        return self
+
+    @property
+    def law(self) -> str:
+        """The law the body decides under: "wpg" (police data) or "wjsg" (OM data)."""
+        return "wpg" if self.target in WPG_TARGETS else "wjsg"
+
+    @classmethod
+    def for_body(
+        cls,
+        body: RoutingBody,
+        reference: str,
+        request_types: list[RequestType],
+        sent_on: date,
+    ) -> "Referral":
+        return cls(
+            target=body.target,
+            body_name=body.name,
+            body_address_lines=list(body.address),
+            unit=body.unit,
+            reference=reference,
+            request_types=request_types,
+            sent_on=sent_on,
+        )
+
+
+class ItemDecision(_Model):
+    """The decision on one part of a correctie/aanvulling/verwijdering/beperking request."""
+
+    description: Text  # which data, e.g. "Uw adres in casus 2025-0142"
+    outcome: DecisionOutcome
+    motivation: Text  # always reasoned, also when granted
+    action: Optional[Text] = None  # what we did, e.g. "Wij hebben uw adres verbeterd."
+    executed_on: Optional[date] = None  # when it was done
+    decided_by: Optional[Text] = None  # the supplying partner that decided on correctness
+
+    @model_validator(mode="after")
+    def _execution_when_granted(self):
+        if self.outcome != DecisionOutcome.refused and not (self.action and self.executed_on):
+            raise ValueError("action en executed_on zijn verplicht als het verzoek (deels) is toegewezen")
+        return self
+
+
+class Execution(_Model):
+    """How and when a decision was carried out (verzet: within the same four weeks)."""
+
+    executed_on: date
+    description: Text  # e.g. "Wij hebben uw gegevens uit casus 2025-0142 verwijderd."
+
+
+class NotifiedChange(_Model):
+    """One change a recipient is told about (AVG art. 19)."""
+
+    description: Text  # which data, e.g. "Het adres van betrokkene"
+    action: Text  # what changed, e.g. "verbeterd in: Voorbeeldstraat 1, Voorbeeldstad"
+
+
+class OverdueTask(_Model):
+    """A consultation task past its due date, for the manager (no personal data)."""
+
+    partner_name: Text
+    task_reference: Text
+    due_on: date
+    reminder_sent_on: Optional[date] = None
+
+
+# --------------------------------------------------------------------------- base
+
+
+class LetterContext(_Model):
+    """What every letter has: sender (from the region), addressee, date, reference, subject."""
+
+    region: RegionConfig  # letterhead, signatory, articles: never written in a template
+    reference: Text  # "Ons kenmerk": the request reference, e.g. "ZVHRR-2026-0001"
+    letter_date: date
+    addressee: Addressee
+    subject_line: Text  # "Onderwerp"
+    their_reference: Optional[Text] = None  # "Uw kenmerk"
+    their_letter_date: Optional[date] = None  # "Uw brief van"
+    signer_name: Optional[Text] = None  # name of the person who signs, printed under the title
+
+
+class _Received(LetterContext):
+    received_on: date  # first receipt by any party: the clock starts here
+
+    @model_validator(mode="after")
+    def _letter_after_receipt(self):
+        if self.letter_date < self.received_on:
+            raise ValueError("letter_date ligt voor received_on")
+        return self
+
+
+# --------------------------------------------------------------------------- per kind
+
+
+class OntvangstbevestigingContext(_Received):
+    """Acknowledgement of receipt, with the deadline."""
+
+    request_types: list[RequestType] = Field(min_length=1)
+    deadline: date  # the date by which we answer (the protocol deadline)
+    forwarded_by: Optional[Text] = None  # the partner that received the request first
+    identity_check_needed: bool = True  # say that an invitation to identify follows
+
+    @model_validator(mode="after")
+    def _deadline_after_receipt(self):
+        if self.deadline <= self.received_on:
+            raise ValueError("deadline moet na received_on liggen")
+        return self
+
+
+class UitnodigingIdentificatieContext(_Received):
+    """Request to come and identify: where and what to bring come from region.identity."""
+
+    request_types: list[RequestType] = Field(min_length=1)
+    identify_before: date  # "kom vóór ..."
+    representative: bool = False  # the requester acts for the betrokkene: bring proof
+
+    @model_validator(mode="after")
+    def _before_after_letter(self):
+        if self.identify_before <= self.letter_date:
+            raise ValueError("identify_before moet na letter_date liggen")
+        return self
+
+
+class InzageBesluitContext(_Received):
+    """The inzage reply: items a-h of the protocol and the copy of the data (annex).
+
+    a ``purposes``, b ``data_categories``, c ``recipients`` (+ ``third_countries``),
+    d ``retention``, e/f from the region configuration, g the supplier of every item in
+    ``items``, h ``automated_decision_making`` (None: there is none).
+    """
+
+    purposes: list[Text] = Field(min_length=1)
+    data_categories: list[Text] = Field(min_length=1)
+    recipients: list[Text] = Field(min_length=1)  # recipients or categories of recipients
+    third_countries: Optional[Text] = None  # None: no transfer outside the EU
+    retention: Text  # the period, or the criteria to determine it
+    automated_decision_making: Optional[Text] = None  # None: none takes place
+    items: list[DataItem] = Field(min_length=1)  # an empty result is the geen_gegevens letter
+    withheld: list[WithheldPart] = Field(default_factory=list)  # partial refusal
+    referrals: list[Referral] = Field(default_factory=list)  # police/OM parts sent on
+
+    def numbered_items(self) -> list[tuple[int, DataItem]]:
+        """The items in annex order (by casus, then supplier), numbered from 1."""
+        ordered = sorted(self.items, key=lambda i: (i.casus, i.supplier))
+        return list(enumerate(ordered, start=1))
+
+    def annex(self) -> list[tuple[str, list[tuple[str, list[tuple[int, DataItem]]]]]]:
+        """[(casus, [(supplier, [(nr, item), ...]), ...]), ...] for the copy."""
+        groups: dict[str, dict[str, list[tuple[int, DataItem]]]] = {}
+        for nr, item in self.numbered_items():
+            groups.setdefault(item.casus, {}).setdefault(item.supplier, []).append((nr, item))
+        return [(casus, list(by_supplier.items())) for casus, by_supplier in groups.items()]
+
+    def suppliers(self) -> list[str]:
+        return sorted({i.supplier for i in self.items})
+
+
+class WeigeringContext(_Received):
+    """(Partial) refusal, written and reasoned per withheld part."""
+
+    request_type: RequestType
+    full: bool  # True: nothing is provided; False: the rest is provided (provided_summary)
+    withheld: list[WithheldPart] = Field(min_length=1)
+    provided_summary: Optional[Text] = None  # what the betrokkene does get, when partial
+    referrals: list[Referral] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _summary_when_partial(self):
+        if not self.full and not self.provided_summary:
+            raise ValueError("provided_summary is verplicht bij een gedeeltelijke weigering")
+        if self.full and self.provided_summary:
+            raise ValueError("provided_summary hoort niet bij een volledige weigering")
+        return self
+
+
+class BesluitCorrectieContext(_Received):
+    """Decision on correctie, aanvulling, verwijdering, beperking (or eigen verklaring)."""
+
+    request_type: RequestType
+    requested: Text  # what the betrokkene asked, in one sentence ("U vroeg ons ...")
+    decisions: list[ItemDecision] = Field(min_length=1)
+    recipients_informed: list[Text] = Field(default_factory=list)  # AVG art. 19
+
+    @model_validator(mode="after")
+    def _type(self):
+        if self.request_type not in CORRECTION_TYPES:
+            raise ValueError(f"request_type {self.request_type.value!r} hoort niet bij besluit_correctie")
+        return self
+
+    @property
+    def outcome(self) -> DecisionOutcome:
+        outcomes = {d.outcome for d in self.decisions}
+        if outcomes == {DecisionOutcome.granted}:
+            return DecisionOutcome.granted
+        if outcomes == {DecisionOutcome.refused}:
+            return DecisionOutcome.refused
+        return DecisionOutcome.partly
+
+
+class BesluitVerzetContext(_Received):
+    """Decision on verzet (AVG art. 21), including its execution within the same weeks."""
+
+    processing: Text  # what the objection is about, e.g. "de bespreking van uw situatie in ..."
+    grounds_given: Text  # the betrokkene's particular situation, as they described it
+    outcome: DecisionOutcome
+    considerations: Text  # our weighing of their situation against the need to process
+    compelling_grounds: Optional[Text] = None  # required unless granted (art. 21(1) AVG)
+    execution: Optional[Execution] = None  # required unless refused
+
+    @model_validator(mode="after")
+    def _grounds_and_execution(self):
+        if self.outcome != DecisionOutcome.granted and not self.compelling_grounds:
+            raise ValueError("compelling_grounds is verplicht als verzet (deels) wordt afgewezen")
+        if self.outcome != DecisionOutcome.refused and self.execution is None:
+            raise ValueError("execution is verplicht als verzet (deels) wordt toegewezen")
+        if self.execution and self.execution.executed_on > self.letter_date:
+            raise ValueError("execution.executed_on ligt na letter_date: eerst uitvoeren")
+        return self
+
+
+class WeigeringOverdraagbaarheidContext(_Received):
+    """Standard refusal of portability, citing the region's article."""
+
+    other_request_types: list[RequestType] = Field(default_factory=list)  # answered separately
+
+
+class DoorverwijzingBetrokkeneContext(_Received):
+    """Tells the betrokkene which part went to the police or the OM, and where."""
+
+    referrals: list[Referral] = Field(min_length=1)
+    zvh_answers_rest: bool = True  # we answer the rest of the request ourselves
+
+
+class DoorzendingContext(_Received):
+    """Forwarding letter to the police or OM body; the addressee is that body."""
+
+    referral: Referral
+    betrokkene: Person
+    identity_verified_on: Optional[date] = None
+    representative: Optional[Text] = None  # e.g. "zijn advocaat mr. P. Pleiter (machtiging)"
+    enclosures: list[Text] = Field(default_factory=lambda: ["een kopie van het verzoek"])
+
+
+class ConsultatieverzoekContext(_Received):
+    """Consultation task to one supplying partner. Shows only that partner's own items."""
+
+    partner_name: Text
+    betrokkene: Person
+    request_types: list[RequestType] = Field(min_length=1)
+    items: list[DataItem] = Field(default_factory=list)  # empty: "do you hold anything?"
+    requested_change: Optional[Text] = None  # for correctie etc.: what the betrokkene asks
+    due_on: date
+    request_deadline: date
+    how_to_answer: Optional[Text] = None  # e.g. the portal address; else reply by letter
+
+    @model_validator(mode="after")
+    def _own_items_only(self):
+        others = {i.supplier for i in self.items} - {self.partner_name}
+        if others:
+            raise ValueError(f"items van andere partners horen niet in dit verzoek: {sorted(others)}")
+        if self.due_on <= self.letter_date:
+            raise ValueError("due_on moet na letter_date liggen")
+        return self
+
+
+class HerinneringConsultatieContext(LetterContext):
+    """Reminder of a consultation task (by reference only: no personal data)."""
+
+    partner_name: Text
+    consultation_reference: Text
+    consultation_sent_on: date
+    due_on: date
+    request_deadline: date
+
+
+class EscalatieManagerContext(LetterContext):
+    """Escalation of overdue consultation tasks to the manager (no personal data)."""
+
+    tasks: list[OverdueTask] = Field(min_length=1)
+    request_deadline: date
+
+
+class VerlengingContext(_Received):
+    """Extension (AVG art. 12(3)): reason, new date, sent within the first month."""
+
+    request_types: list[RequestType] = Field(min_length=1)
+    original_deadline: date  # end of the first month (as the deadline engine computed it)
+    new_deadline: date
+    reason: Text  # why more time is needed (complexity, number of requests)
+
+    @model_validator(mode="after")
+    def _within_first_month(self):
+        if self.letter_date > self.original_deadline:
+            raise ValueError("een verlenging moet binnen de eerste maand worden meegedeeld (art. 12 lid 3 AVG)")
+        if self.new_deadline <= self.original_deadline:
+            raise ValueError("new_deadline moet na original_deadline liggen")
+        # Two further months at most; a few days' slack for Atw art. 1 (weekend/holiday).
+        if self.new_deadline > self.original_deadline + relativedelta(months=2, days=4):
+            raise ValueError("een verlenging is ten hoogste twee maanden (art. 12 lid 3 AVG)")
+        return self
+
+
+class KennisgevingOntvangersContext(LetterContext):
+    """Notice to a recipient of corrected, completed, erased or restricted data (AVG art. 19)."""
+
+    betrokkene: Person
+    request_type: RequestType
+    changes: list[NotifiedChange] = Field(min_length=1)
+    decided_on: date
+
+    @model_validator(mode="after")
+    def _type(self):
+        if self.request_type not in ART19_TYPES:
+            raise ValueError(f"request_type {self.request_type.value!r} valt niet onder art. 19 AVG")
+        return self
+
+
+class GeenGegevensContext(_Received):
+    """No data found: still a complete answer."""
+
+    request_types: list[RequestType] = Field(min_length=1)
+    searched_on: date  # when the ZVH file was searched

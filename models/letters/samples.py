@@ -1,0 +1,433 @@
+"""Realistic, fictitious contexts for every letter kind: for ``rechtenloket letter preview``,
+for review by the privacy officer, and for the tests (golden files).
+
+Everything regional (partners, police unit, parket, bodies, refusal grounds, articles) is
+taken from the region configuration, so a sample shows what the letter will look like in
+that region. The person is obviously fictitious and all dates are fixed, so the output is
+stable (golden files do not change from one day to the next).
+"""
+from datetime import date, timedelta
+from typing import Callable
+
+from models.enums import DecisionOutcome, PartnerKind, Regime, RequestType, RoutingTarget
+from models.letters import context as c
+from models.letters.kinds import LetterKind, get_kind
+from models.region_config import PartnerConfig, RegionConfig, RoutingBody
+
+RECEIVED = date(2026, 2, 2)  # a Monday
+THEIR_LETTER = date(2026, 1, 30)
+DEADLINE = RECEIVED + timedelta(weeks=4)  # 2 March 2026
+LEGAL_DEADLINE = date(2026, 3, 2)  # one month after receipt
+
+PERSON_NAME = "mevrouw J. de Vries"
+PERSON_ADDRESS = ["Voorbeeldstraat 1", "1234 AB Voorbeeldstad"]
+PERSON = c.Person(name=PERSON_NAME, birth_date=date(1985, 5, 12), address_lines=PERSON_ADDRESS)
+CASUS_A = "Casus 2025-0142 (persoonsgerichte aanpak)"
+CASUS_B = "Casus 2026-0007 (zorgmelding)"
+
+
+def _reference(region: RegionConfig, suffix: str = "") -> str:
+    return f"{region.reference_prefix}-2026-0042{suffix}"
+
+
+def _betrokkene() -> c.Addressee:
+    return c.Addressee(
+        name=PERSON_NAME, address_lines=PERSON_ADDRESS, salutation="Geachte mevrouw De Vries"
+    )
+
+
+def _avg_partner(region: RegionConfig, *kinds: PartnerKind, skip: str | None = None) -> PartnerConfig:
+    candidates = [p for p in region.partners if p.regime == Regime.avg and p.slug != skip]
+    for kind in kinds:
+        for p in candidates:
+            if p.kind == kind:
+                return p
+    return candidates[0]
+
+
+def _gemeente(region: RegionConfig) -> PartnerConfig:
+    return _avg_partner(region, PartnerKind.gemeente)
+
+
+def _zorg(region: RegionConfig) -> PartnerConfig:
+    return _avg_partner(
+        region, PartnerKind.zorg, PartnerKind.jeugd, PartnerKind.overig, skip=_gemeente(region).slug
+    )
+
+
+def _body(region: RegionConfig, regime: Regime, target: RoutingTarget) -> RoutingBody:
+    units = [p.unit for p in region.partners if p.regime == regime]
+    for unit in units:
+        body = region.routing_body(target, unit)
+        if body is not None:
+            return body
+    return next(b for b in region.routing.bodies if b.target == target)
+
+
+def _partner_addressee(partner: PartnerConfig, region: RegionConfig) -> c.Addressee:
+    return c.Addressee(
+        name=partner.name,
+        attention=f"t.a.v. de contactpersoon {region.short_name}",
+        address_lines=["Voorbeeldweg 10", "1234 AB Voorbeeldstad"],
+    )
+
+
+def _base(region: RegionConfig, kind: LetterKind, letter_date: date, **extra) -> dict:
+    values = {
+        "region": region,
+        "reference": _reference(region),
+        "letter_date": letter_date,
+        "addressee": _betrokkene(),
+        "subject_line": kind.title,
+    }
+    values.update(extra)
+    return values
+
+
+def _items(region: RegionConfig) -> list[c.DataItem]:
+    gemeente, zorg = _gemeente(region).name, _zorg(region).name
+    return [
+        c.DataItem(
+            casus=CASUS_A, supplier=gemeente, category="Naam, adres en geboortedatum",
+            description="Mevrouw J. de Vries, Voorbeeldstraat 1, 1234 AB Voorbeeldstad, geboren op 12 mei 1985.",
+            recorded_on=date(2025, 9, 15),
+        ),
+        c.DataItem(
+            casus=CASUS_A, supplier=gemeente, category="Gegevens over wonen en de buurt",
+            description=(
+                "Melding van geluidsoverlast door buren op 14 augustus 2025. Gesprek met mevrouw "
+                "De Vries op 20 augustus 2025; afspraak gemaakt over bemiddeling door de wijkcoach."
+            ),
+            recorded_on=date(2025, 9, 15),
+        ),
+        c.DataItem(
+            casus=CASUS_A, supplier=zorg, category="Gegevens over zorg en hulpverlening",
+            description="Mevrouw De Vries krijgt sinds maart 2025 begeleiding thuis, één keer per week.",
+            recorded_on=date(2025, 10, 2),
+        ),
+        c.DataItem(
+            casus=CASUS_B, supplier=zorg, category="Plan van aanpak",
+            description=(
+                "Afspraak in het casusoverleg van 12 januari 2026: de begeleider bespreekt met "
+                "mevrouw De Vries of extra hulp bij schulden nodig is."
+            ),
+            recorded_on=date(2026, 1, 12),
+        ),
+    ]
+
+
+def _withheld(region: RegionConfig) -> c.WithheldPart:
+    ground = next(
+        (g for g in region.refusal_grounds if "rechten en vrijheden" in g.label.lower()),
+        region.refusal_grounds[-1],
+    )
+    return c.WithheldPart.from_ground(
+        region,
+        ground.id,
+        description="Een verklaring van een buurtbewoner over de overlast",
+        motivation=(
+            "In deze verklaring staan gegevens over een andere persoon. Als u de verklaring "
+            "krijgt, weet u wie haar heeft gegeven. Dat kan die persoon schaden. Wij hebben "
+            "bekeken of wij een deel kunnen geven zonder dat duidelijk wordt van wie zij komt. "
+            "Dat kan niet. Het belang van die persoon weegt hier zwaarder dan uw belang."
+        ),
+        supplier=_gemeente(region).name,
+    )
+
+
+def _referrals(region: RegionConfig, types: list[RequestType]) -> list[c.Referral]:
+    police = _body(region, Regime.wpg, RoutingTarget.wpg_loket)
+    om = _body(region, Regime.wjsg, RoutingTarget.parket_privacyfunctionaris)
+    return [
+        c.Referral.for_body(police, _reference(region, "-W1"), types, date(2026, 2, 11)),
+        c.Referral.for_body(om, _reference(region, "-O1"), types, date(2026, 2, 11)),
+    ]
+
+
+def _ontvangstbevestiging(region, kind):
+    return c.OntvangstbevestigingContext(
+        **_base(region, kind, date(2026, 2, 4), their_letter_date=THEIR_LETTER),
+        received_on=RECEIVED,
+        request_types=[RequestType.inzage, RequestType.correctie],
+        deadline=DEADLINE,
+        forwarded_by=_gemeente(region).name,
+    )
+
+
+def _uitnodiging_identificatie(region, kind):
+    return c.UitnodigingIdentificatieContext(
+        **_base(region, kind, date(2026, 2, 4)),
+        received_on=RECEIVED,
+        request_types=[RequestType.inzage, RequestType.correctie],
+        identify_before=date(2026, 2, 18),
+    )
+
+
+def _inzage_besluit(region, kind):
+    items = _items(region)
+    gemeente, zorg = _gemeente(region).name, _zorg(region).name
+    return c.InzageBesluitContext(
+        **_base(region, kind, date(2026, 2, 26), their_letter_date=THEIR_LETTER),
+        received_on=RECEIVED,
+        purposes=[
+            "Uw situatie bespreken met de organisaties die u helpen of bij u betrokken zijn, "
+            "omdat er problemen zijn op het gebied van zorg en veiligheid.",
+            "Samen een plan van aanpak maken en uitvoeren, en afspreken wie wat doet.",
+            "Bijhouden of de afspraken worden nagekomen en of de aanpak helpt.",
+        ],
+        data_categories=sorted({i.category for i in items}),
+        recipients=[
+            f"De organisaties die aan het casusoverleg over u meedoen: {gemeente} en {zorg}.",
+            f"De medewerkers van het {region.letterhead.organisation} die uw casus begeleiden "
+            "(procesregisseurs).",
+        ],
+        retention=(
+            "Wij bewaren uw gegevens zolang dat nodig is voor de aanpak van de casus. Na het "
+            "afsluiten van de casus bewaren wij ze nog ten hoogste vijf jaar. Daarna vernietigen "
+            "wij ze of maken wij ze anoniem."
+        ),
+        items=items,
+        withheld=[_withheld(region)],
+        referrals=_referrals(region, [RequestType.inzage])[:1],
+    )
+
+
+def _weigering(region, kind):
+    return c.WeigeringContext(
+        **_base(
+            region, kind, date(2026, 2, 26),
+            their_letter_date=THEIR_LETTER,
+            subject_line="Besluit op uw verzoek om inzage: gedeeltelijke weigering",
+        ),
+        received_on=RECEIVED,
+        request_type=RequestType.inzage,
+        full=False,
+        withheld=[_withheld(region)],
+        provided_summary=(
+            "De andere gegevens krijgt u wel. Die staan in ons besluit op uw verzoek om inzage "
+            "van dezelfde datum."
+        ),
+    )
+
+
+def _besluit_correctie(region, kind):
+    gemeente, zorg = _gemeente(region).name, _zorg(region).name
+    return c.BesluitCorrectieContext(
+        **_base(region, kind, date(2026, 2, 27), their_letter_date=THEIR_LETTER),
+        received_on=RECEIVED,
+        request_type=RequestType.correctie,
+        requested=(
+            "U vroeg ons uw huisnummer te verbeteren en de tekst over uw begeleiding aan te "
+            "passen, omdat die volgens u niet klopt."
+        ),
+        decisions=[
+            c.ItemDecision(
+                description=f"Uw adres in {CASUS_A}",
+                outcome=DecisionOutcome.granted,
+                motivation="Het huisnummer in het dossier was fout. U woont op nummer 1.",
+                action="Wij hebben uw adres verbeterd.",
+                executed_on=date(2026, 2, 24),
+                decided_by=gemeente,
+            ),
+            c.ItemDecision(
+                description=f"De tekst over uw begeleiding in {CASUS_A}",
+                outcome=DecisionOutcome.refused,
+                motivation=(
+                    "De tekst beschrijft wat de begeleider heeft gezien en vastgelegd. "
+                    f"{zorg} heeft dit nagekeken en vindt dat de tekst klopt. U kunt wel "
+                    "vragen om uw eigen reactie toe te voegen."
+                ),
+                decided_by=zorg,
+            ),
+        ],
+        recipients_informed=[zorg],
+    )
+
+
+def _besluit_verzet(region, kind):
+    return c.BesluitVerzetContext(
+        **_base(region, kind, date(2026, 2, 27), their_letter_date=THEIR_LETTER),
+        received_on=RECEIVED,
+        processing=f"het bespreken van uw situatie in het casusoverleg, in {CASUS_A} en {CASUS_B}",
+        grounds_given=(
+            "U zegt dat de problemen met uw buren zijn opgelost en dat u de begeleiding thuis "
+            "zelf heeft geregeld. Het bespreken van uw situatie voelt voor u als een last."
+        ),
+        outcome=DecisionOutcome.partly,
+        considerations=(
+            "Wij hebben uw situatie afgewogen tegen het belang van de aanpak. De overlast is "
+            f"inderdaad opgelost. Daarom is {CASUS_A} niet meer nodig. Bij {CASUS_B} loopt de "
+            "hulp bij schulden nog. Die hulp is in uw belang en in het belang van uw kinderen."
+        ),
+        compelling_grounds=(
+            f"In {CASUS_B} is de hulp bij schulden nog niet klaar. Als wij stoppen, kunnen de "
+            "organisaties de afspraken over die hulp niet meer op elkaar afstemmen. Dan is er "
+            "een reëel risico dat u uw huis verliest. Wij bespreken alleen wat daarvoor nodig is."
+        ),
+        execution=c.Execution(
+            executed_on=date(2026, 2, 25),
+            description=(
+                f"Wij hebben {CASUS_A} afgesloten. Uw gegevens uit die casus worden niet meer "
+                "besproken en zijn afgeschermd."
+            ),
+        ),
+    )
+
+
+def _weigering_overdraagbaarheid(region, kind):
+    return c.WeigeringOverdraagbaarheidContext(
+        **_base(region, kind, date(2026, 2, 9), their_letter_date=THEIR_LETTER),
+        received_on=RECEIVED,
+        other_request_types=[RequestType.inzage],
+    )
+
+
+def _doorverwijzing_betrokkene(region, kind):
+    return c.DoorverwijzingBetrokkeneContext(
+        **_base(region, kind, date(2026, 2, 11), their_letter_date=THEIR_LETTER),
+        received_on=RECEIVED,
+        referrals=_referrals(region, [RequestType.inzage, RequestType.correctie]),
+    )
+
+
+def _doorzending(region, kind):
+    referral = _referrals(region, [RequestType.inzage, RequestType.correctie])[0]
+    police = _body(region, Regime.wpg, RoutingTarget.wpg_loket)
+    return c.DoorzendingContext(
+        **_base(
+            region, kind, date(2026, 2, 11),
+            reference=referral.reference,
+            addressee=c.Addressee.for_body(police),
+        ),
+        received_on=RECEIVED,
+        referral=referral,
+        betrokkene=PERSON,
+        identity_verified_on=date(2026, 2, 9),
+        enclosures=["een kopie van het verzoek van 30 januari 2026"],
+    )
+
+
+def _consultatieverzoek(region, kind):
+    partner = _gemeente(region)
+    return c.ConsultatieverzoekContext(
+        **_base(
+            region, kind, date(2026, 2, 11),
+            reference=_reference(region, "-C1"),
+            addressee=_partner_addressee(partner, region),
+        ),
+        received_on=RECEIVED,
+        partner_name=partner.name,
+        betrokkene=PERSON,
+        request_types=[RequestType.inzage, RequestType.correctie],
+        items=[i for i in _items(region) if i.supplier == partner.name],
+        requested_change="Haar huisnummer verbeteren: zij woont op nummer 1.",
+        due_on=date(2026, 2, 25),
+        request_deadline=DEADLINE,
+    )
+
+
+def _herinnering_consultatie(region, kind):
+    partner = _gemeente(region)
+    return c.HerinneringConsultatieContext(
+        **_base(
+            region, kind, date(2026, 2, 23),
+            reference=_reference(region, "-C1"),
+            addressee=_partner_addressee(partner, region),
+        ),
+        partner_name=partner.name,
+        consultation_reference=_reference(region, "-C1"),
+        consultation_sent_on=date(2026, 2, 11),
+        due_on=date(2026, 2, 25),
+        request_deadline=DEADLINE,
+    )
+
+
+def _escalatie_manager(region, kind):
+    partner = _gemeente(region)
+    return c.EscalatieManagerContext(
+        **_base(
+            region, kind, date(2026, 2, 26),
+            addressee=c.Addressee(
+                name=region.roles.manager,
+                address_lines=[region.letterhead.organisation, "Intern"],
+                salutation="Beste collega",
+            ),
+        ),
+        tasks=[
+            c.OverdueTask(
+                partner_name=partner.name,
+                task_reference=_reference(region, "-C1"),
+                due_on=date(2026, 2, 25),
+                reminder_sent_on=date(2026, 2, 23),
+            )
+        ],
+        request_deadline=DEADLINE,
+    )
+
+
+def _verlenging(region, kind):
+    return c.VerlengingContext(
+        **_base(region, kind, date(2026, 2, 25), their_letter_date=THEIR_LETTER),
+        received_on=RECEIVED,
+        request_types=[RequestType.inzage],
+        original_deadline=LEGAL_DEADLINE,
+        new_deadline=date(2026, 5, 4),
+        reason=(
+            "Uw gegevens staan in twee casussen en komen van vijf organisaties. Wij moeten al "
+            "die organisaties om advies vragen. Twee van hen hebben meer tijd nodig om hun "
+            "gegevens na te kijken."
+        ),
+    )
+
+
+def _kennisgeving_ontvangers(region, kind):
+    recipient = _zorg(region)
+    return c.KennisgevingOntvangersContext(
+        **_base(
+            region, kind, date(2026, 2, 27),
+            addressee=_partner_addressee(recipient, region),
+        ),
+        betrokkene=PERSON,
+        request_type=RequestType.correctie,
+        changes=[
+            c.NotifiedChange(
+                description=f"Adres van betrokkene, in {CASUS_A}",
+                action="Het huisnummer is verbeterd. Het juiste adres is Voorbeeldstraat 1, 1234 AB Voorbeeldstad.",
+            )
+        ],
+        decided_on=date(2026, 2, 24),
+    )
+
+
+def _geen_gegevens(region, kind):
+    return c.GeenGegevensContext(
+        **_base(region, kind, date(2026, 2, 16), their_letter_date=THEIR_LETTER),
+        received_on=RECEIVED,
+        request_types=[RequestType.inzage],
+        searched_on=date(2026, 2, 12),
+    )
+
+
+_BUILDERS: dict[str, Callable[[RegionConfig, LetterKind], c.LetterContext]] = {
+    "ontvangstbevestiging": _ontvangstbevestiging,
+    "uitnodiging_identificatie": _uitnodiging_identificatie,
+    "inzage_besluit": _inzage_besluit,
+    "weigering": _weigering,
+    "besluit_correctie": _besluit_correctie,
+    "besluit_verzet": _besluit_verzet,
+    "weigering_overdraagbaarheid": _weigering_overdraagbaarheid,
+    "doorverwijzing_betrokkene": _doorverwijzing_betrokkene,
+    "doorzending": _doorzending,
+    "consultatieverzoek": _consultatieverzoek,
+    "herinnering_consultatie": _herinnering_consultatie,
+    "escalatie_manager": _escalatie_manager,
+    "verlenging": _verlenging,
+    "kennisgeving_ontvangers": _kennisgeving_ontvangers,
+    "geen_gegevens": _geen_gegevens,
+}
+
+
+def sample_context(kind: str, region: RegionConfig) -> c.LetterContext:
+    """A realistic, fictitious context of letter ``kind`` for ``region``."""
+    letter_kind = get_kind(kind)
+    return _BUILDERS[letter_kind.id](region, letter_kind)

@@ -1,0 +1,42 @@
+"""PDF output (WeasyPrint): real rendering, no mocks."""
+from pathlib import Path
+
+import pytest
+
+from models.letters.render import render_document, render_html, render_pdf
+from models.letters.samples import sample_context
+from models.region_config import load_regions
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def regions():
+    return load_regions(PROJECT_ROOT / "config")
+
+
+@pytest.mark.parametrize(
+    "kind, region_id",
+    [("ontvangstbevestiging", "utrecht"), ("besluit_correctie", "rotterdam-rijnmond"), ("doorzending", "hollands-midden")],
+)
+def test_pdf_is_a_pdf_with_pages(kind, region_id, regions):
+    html = render_html(kind, sample_context(kind, regions[region_id]))
+    pdf = render_pdf(html)
+    assert pdf.startswith(b"%PDF-")
+    assert pdf.rstrip().endswith(b"%%EOF")
+    assert len(render_document(html).pages) >= 1
+
+
+def test_inzage_reply_puts_the_copy_on_its_own_pages(regions):
+    html = render_html("inzage_besluit", sample_context("inzage_besluit", regions["fryslan"]))
+    document = render_document(html)
+    assert len(document.pages) >= 2
+    assert render_pdf(html).startswith(b"%PDF-")
+    # The annex has "break-before: page": the letter and the copy never share a page.
+    annex_pages = [i for i, page in enumerate(document.pages) if "annex" in page.anchors]
+    signature_pages = [i for i, page in enumerate(document.pages) if "signature" in page.anchors]
+    assert len(annex_pages) == 1 and len(signature_pages) == 1
+    assert annex_pages[0] > signature_pages[0]
+    # The annex heading is a PDF bookmark, so a reader can jump to the copy.
+    labels = [b[1] for page in document.pages for b in page.bookmarks]
+    assert "Bijlage: Kopie van uw gegevens" in labels

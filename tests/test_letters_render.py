@@ -1,0 +1,367 @@
+"""Every letter renders for every region; a missing or blank value is an error, not a hole;
+the legal content that depends on the region (articles, signatory, bezwaarclausule) is there."""
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from jinja2 import UndefinedError
+from markupsafe import escape
+from pydantic import ValidationError
+
+from models.enums import DecisionOutcome, RequestType
+from models.letters import KINDS, Recipient
+from models.letters import context as c
+from models.letters.render import (
+    LetterIncomplete,
+    datum,
+    environment,
+    opsomming,
+    render_html,
+    telwoord,
+)
+from models.letters.samples import sample_context
+from models.region_config import load_regions
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+REGION_IDS = sorted(p.stem for p in (PROJECT_ROOT / "config" / "regions").glob("*.yaml"))
+DECISIONS = [k for k in KINDS.values() if k.decision]
+
+
+@pytest.fixture(scope="module")
+def regions():
+    return load_regions(PROJECT_ROOT / "config")
+
+
+def html_of(kind: str, region) -> str:
+    return render_html(kind, sample_context(kind, region))
+
+
+def text_of(html: str) -> str:
+    """Visible text, whitespace collapsed (for phrase checks across line breaks)."""
+    html = re.sub(r"<style>.*?</style>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def e(value: str) -> str:
+    return str(escape(value))
+
+
+def test_all_five_regions_present():
+    assert len(REGION_IDS) >= 5
+
+
+@pytest.mark.parametrize("region_id", REGION_IDS)
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_kind_renders_for_every_region(kind, region_id, regions):
+    region = regions[region_id]
+    html = html_of(kind, region)
+    assert html.startswith("<!DOCTYPE html>")
+    assert f'<meta name="letter-kind" content="{kind}">' in html
+    assert e(region.letterhead.organisation) in html
+    assert "Ons kenmerk" in html and region.reference_prefix in html
+    assert "Met vriendelijke groet," in html
+    if KINDS[kind].signer == "signatory":
+        assert e(region.signatory.on_behalf) in html
+        assert e(region.signatory.title) in html
+    # No hole, no placeholder, no BSN.
+    visible = text_of(html)
+    assert not re.search(r"\bNone\b", visible)
+    assert "Undefined" not in visible
+    assert "BSN" not in visible and "burgerservicenummer" not in visible.lower()
+
+
+@pytest.mark.parametrize("region_id", REGION_IDS)
+def test_bezwaarclausule_exactly_where_the_signatory_is_a_public_body(region_id, regions):
+    region = regions[region_id]
+    public = region.signatory.public_body and region.bezwaar.applies
+    for kind in KINDS.values():
+        visible = text_of(html_of(kind.id, region))
+        has_bezwaar = "Dan kunt u bezwaar maken" in visible
+        has_court = "artikel 35 van de Uitvoeringswet AVG" in visible
+        assert has_bezwaar == (kind.decision and public), kind.id
+        assert has_court == (kind.decision and not region.signatory.public_body), kind.id
+        if has_bezwaar:
+            assert f"binnen {telwoord(region.bezwaar.weeks)} weken" in visible
+            assert e(region.bezwaar.addressee) in html_of(kind.id, region)
+            for line in region.bezwaar.address:
+                assert e(line) in html_of(kind.id, region)
+            assert region.bezwaar.rule.article in visible
+
+
+def test_at_least_one_public_and_one_other_region(regions):
+    """The bezwaar test above is only meaningful if both cases occur."""
+    flags = {r.signatory.public_body for r in regions.values()}
+    assert flags == {True, False}
+
+
+@pytest.mark.parametrize("region_id", REGION_IDS)
+def test_inzage_reply_has_items_a_to_h_and_the_source_of_every_item(region_id, regions):
+    region = regions[region_id]
+    ctx = sample_context("inzage_besluit", region)
+    html = render_html("inzage_besluit", ctx)
+    headings = {
+        "a": "Waarvoor gebruiken wij uw gegevens?",
+        "b": "Welke soorten gegevens hebben wij over u?",
+        "c": "Aan wie geven wij uw gegevens?",
+        "d": "Hoe lang bewaren wij uw gegevens?",
+        "e": "Welke rechten heeft u?",
+        "f": "Waar kunt u een klacht indienen?",
+        "g": "Van wie komen uw gegevens?",
+        "h": "Neemt een computer beslissingen over u?",
+    }
+    positions = []
+    for letter, title in headings.items():
+        heading = f'<h2 id="item-{letter}">{letter}. {title}</h2>'
+        assert heading in html, letter
+        positions.append(html.index(heading))
+    assert positions == sorted(positions), "items a-h must be in order"
+    visible = text_of(html)
+    # e: the four rights; f: the Autoriteit Persoonsgegevens with the region's article.
+    for phrase in ("verbeteren of aan te vullen", "verwijderen", "beperken", "verzet"):
+        assert phrase in visible
+    assert "Autoriteit Persoonsgegevens" in visible and region.complaint.article in visible
+    # g: one row per item with its supplying partner, numbered as in the annex.
+    section_g = html[html.index('id="item-g"'): html.index('id="item-h"')]
+    for nr, item in ctx.numbered_items():
+        row = re.search(rf'<td class="nr">{nr}</td>.*?</tr>', section_g, flags=re.S)
+        assert row, nr
+        assert f'<td class="source">{e(item.supplier)}</td>' in row.group(0)
+    # The copy, grouped by casus and then by supplier.
+    annex = html[html.index('<section class="annex" id="annex">'):]
+    assert "Kopie van uw gegevens" in annex
+    for casus, by_supplier in ctx.annex():
+        assert f'<h2 class="casus">{e(casus)}</h2>' in annex
+        for supplier, rows in by_supplier:
+            assert f'<h3 class="supplier">Gegevens van {e(supplier)}</h3>' in annex
+            for _, item in rows:
+                assert e(item.description) in annex
+    # h: none by default.
+    assert "alleen door een computer is gemaakt" in visible
+
+
+def test_inzage_partial_refusal_and_referral_are_reasoned(regions):
+    region = regions["rotterdam-rijnmond"]
+    ctx = sample_context("inzage_besluit", region)
+    visible = text_of(render_html("inzage_besluit", ctx))
+    part = ctx.withheld[0]
+    assert "Gegevens die u niet krijgt" in visible
+    assert part.ground_label in visible and part.ground_article in visible
+    assert part.motivation in visible
+    assert "artikel 23 AVG en artikel 41 UAVG" in visible
+    assert ctx.referrals[0].body_name in visible
+    assert region.routing.wpg.rule.article in visible
+
+
+def test_automated_decision_making_is_explained_when_present(regions):
+    ctx = sample_context("inzage_besluit", regions["utrecht"])
+    ctx = ctx.model_copy(update={"automated_decision_making": "Een computer telt meldingen voor de Top-X-lijst; een mens beslist."})
+    visible = text_of(render_html("inzage_besluit", ctx))
+    assert "Een computer telt meldingen" in visible
+    assert "alleen door een computer is gemaakt" not in visible
+
+
+@pytest.mark.parametrize("region_id", REGION_IDS)
+def test_no_data_reply(region_id, regions):
+    region = regions[region_id]
+    html = html_of("geen_gegevens", region)
+    visible = text_of(html)
+    assert "Wij hebben geen gegevens over u gevonden" in visible
+    assert "annex" not in html.split("</style>")[1]
+    assert region.rights[RequestType.inzage].rule.article in visible
+    assert "Autoriteit Persoonsgegevens" in visible
+
+
+@pytest.mark.parametrize("region_id", REGION_IDS)
+def test_region_articles_come_from_the_configuration(region_id, regions):
+    region = regions[region_id]
+
+    def visible(kind):
+        return text_of(html_of(kind, region))
+
+    assert region.rights[RequestType.overdraagbaarheid].rule.article in visible("weigering_overdraagbaarheid")
+    assert "artikel 20 lid 3 AVG" in visible("weigering_overdraagbaarheid")
+    assert region.rights[RequestType.correctie].rule.article in visible("besluit_correctie")
+    assert region.rights[RequestType.verzet].rule.article in visible("besluit_verzet")
+    assert region.deadlines.protocol_rule.article in visible("ontvangstbevestiging")
+    assert region.identity.rule.article in visible("uitnodiging_identificatie")
+    referral = visible("doorverwijzing_betrokkene")
+    assert region.routing.wpg.rule.article in referral and region.routing.wjsg.rule.article in referral
+    assert region.routing.wpg.rule.article in visible("doorzending")
+    assert "artikel 12 lid 3 AVG" in visible("verlenging")
+    assert "artikel 19 AVG" in visible("kennisgeving_ontvangers")
+
+
+@pytest.mark.parametrize("region_id", REGION_IDS)
+def test_identification_letter_uses_places_and_bring_from_config(region_id, regions):
+    region = regions[region_id]
+    html = html_of("uitnodiging_identificatie", region)
+    for place in region.identity.places:
+        assert e(place) in html
+    for thing in region.identity.bring:
+        assert e(thing) in html
+    assert ("staat de termijn voor ons antwoord stil" in text_of(html)) == region.deadlines.suspend_for_identity
+
+
+@pytest.mark.parametrize("region_id", REGION_IDS)
+def test_referral_letters_name_the_configured_bodies(region_id, regions):
+    region = regions[region_id]
+    ctx = sample_context("doorverwijzing_betrokkene", region)
+    html = render_html("doorverwijzing_betrokkene", ctx)
+    targets = {r.target for r in ctx.referrals}
+    assert {"wpg_loket", "parket_privacyfunctionaris"} <= {t.value for t in targets}
+    for r in ctx.referrals:
+        assert e(r.body_name) in html
+        for line in r.body_address_lines:
+            assert e(line) in html
+    forward = sample_context("doorzending", region)
+    html = render_html("doorzending", forward)
+    assert e(forward.betrokkene.name) in html
+    for line in forward.addressee.address_lines:
+        assert e(line) in html
+
+
+def test_eigen_verklaring_only_where_the_region_provides_it(regions):
+    for region in regions.values():
+        visible = text_of(html_of("inzage_besluit", region))
+        offered = "uw eigen verklaring aan het dossier toe te voegen" in visible
+        assert offered == region.rights[RequestType.eigen_verklaring].available, region.id
+
+
+# ---------------------------------------------------------------- missing data is an error
+
+
+def test_strict_undefined_raises_on_a_missing_field(regions):
+    ctx = sample_context("ontvangstbevestiging", regions["utrecht"])
+    with pytest.raises(UndefinedError):
+        environment().from_string("{{ ctx.no_such_field }}").render(ctx=ctx)
+
+
+def test_context_without_a_required_value_does_not_render(regions):
+    """model_construct skips validation: the template itself must refuse the hole."""
+    good = sample_context("inzage_besluit", regions["drenthe"])
+    values = dict(good)
+    del values["purposes"]
+    broken = c.InzageBesluitContext.model_construct(**values)
+    with pytest.raises(LetterIncomplete):
+        render_html("inzage_besluit", broken)
+
+
+def test_none_is_never_printed(regions):
+    good = sample_context("geen_gegevens", regions["drenthe"])
+    broken = good.model_copy(update={"subject_line": None})  # model_copy does not validate
+    with pytest.raises(LetterIncomplete):
+        render_html("geen_gegevens", broken)
+    with pytest.raises(LetterIncomplete):
+        environment().from_string("{{ x }}").render(x="   ")
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("subject_line", ""), ("subject_line", "   "), ("reference", ""), ("retention", " "), ("purposes", []), ("items", []), ("purposes", [""])],
+)
+def test_empty_required_field_is_rejected(field, value, regions):
+    good = sample_context("inzage_besluit", regions["fryslan"])
+    values = dict(good)
+    values[field] = value
+    with pytest.raises(ValidationError):
+        c.InzageBesluitContext(**values)
+
+
+def test_blank_addressee_is_rejected():
+    with pytest.raises(ValidationError):
+        c.Addressee(name="", address_lines=["Voorbeeldstraat 1"])
+    with pytest.raises(ValidationError):
+        c.Addressee(name="mevrouw J. de Vries", address_lines=[])
+
+
+def test_no_bsn_can_be_put_in_a_letter():
+    with pytest.raises(ValidationError):
+        c.Person(name="mevrouw J. de Vries", bsn="111222333")
+
+
+def test_wrong_context_model_is_refused(regions):
+    ctx = sample_context("ontvangstbevestiging", regions["utrecht"])
+    with pytest.raises(TypeError):
+        render_html("inzage_besluit", ctx)
+
+
+def test_values_are_escaped(regions):
+    ctx = sample_context("geen_gegevens", regions["utrecht"])
+    ctx = c.GeenGegevensContext(**{**dict(ctx), "subject_line": "<script>alert(1)</script>"})
+    html = render_html("geen_gegevens", ctx)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+# ---------------------------------------------------------------- legal consistency checks
+
+
+def test_verzet_refusal_needs_compelling_grounds_and_grant_needs_execution(regions):
+    values = dict(sample_context("besluit_verzet", regions["utrecht"]))
+    with pytest.raises(ValidationError, match="compelling_grounds"):
+        c.BesluitVerzetContext(**{**values, "outcome": DecisionOutcome.refused, "compelling_grounds": None})
+    with pytest.raises(ValidationError, match="execution"):
+        c.BesluitVerzetContext(**{**values, "outcome": DecisionOutcome.granted, "execution": None})
+    late = c.Execution(executed_on=date(2026, 3, 30), description="Uitgevoerd.")
+    with pytest.raises(ValidationError, match="eerst uitvoeren"):
+        c.BesluitVerzetContext(**{**values, "execution": late})
+
+
+def test_granted_correction_needs_what_was_done():
+    with pytest.raises(ValidationError):
+        c.ItemDecision(description="Adres", outcome=DecisionOutcome.granted, motivation="Klopte niet.")
+
+
+def test_correction_decision_only_for_correction_types(regions):
+    values = dict(sample_context("besluit_correctie", regions["utrecht"]))
+    with pytest.raises(ValidationError):
+        c.BesluitCorrectieContext(**{**values, "request_type": RequestType.inzage})
+
+
+def test_extension_must_be_sent_within_the_first_month_and_at_most_two_months(regions):
+    values = dict(sample_context("verlenging", regions["utrecht"]))
+    with pytest.raises(ValidationError, match="eerste maand"):
+        c.VerlengingContext(**{**values, "letter_date": date(2026, 3, 3)})
+    with pytest.raises(ValidationError, match="twee maanden"):
+        c.VerlengingContext(**{**values, "new_deadline": date(2026, 6, 1)})
+
+
+def test_consultation_shows_only_the_partners_own_items(regions):
+    region = regions["rotterdam-rijnmond"]
+    values = dict(sample_context("consultatieverzoek", region))
+    foreign = c.DataItem(casus="Casus X", supplier="Andere partner", category="Zorg", description="Iets")
+    with pytest.raises(ValidationError, match="andere partners"):
+        c.ConsultatieverzoekContext(**{**values, "items": [*values["items"], foreign]})
+
+
+def test_referral_target_must_be_police_or_om():
+    with pytest.raises(ValidationError):
+        c.Referral(
+            target="consultation", body_name="X", body_address_lines=["Y"], reference="R",
+            request_types=[RequestType.inzage], sent_on=date(2026, 2, 2),
+        )
+
+
+def test_internal_letters_carry_no_personal_data_of_the_betrokkene(regions):
+    region = regions["drenthe"]
+    for kind in ("herinnering_consultatie", "escalatie_manager"):
+        visible = text_of(html_of(kind, region))
+        assert "de Vries" not in visible and "Voorbeeldstraat" not in visible, kind
+
+
+def test_recipients_of_each_kind_are_set():
+    assert {k.recipient for k in KINDS.values()} == set(Recipient)
+
+
+# ---------------------------------------------------------------- filters
+
+
+def test_dutch_dates_and_lists():
+    assert datum(date(2026, 11, 25)) == "25 november 2026"
+    assert datum(date(2026, 3, 1)) == "1 maart 2026"
+    assert opsomming(["a"]) == "a"
+    assert opsomming(["a", "b", "c"]) == "a, b en c"
+    assert opsomming(["a", "b"], last="of") == "a of b"
+    assert telwoord(6) == "zes" and telwoord(4) == "vier" and telwoord(52) == "52"
+    with pytest.raises(LetterIncomplete):
+        opsomming([])
