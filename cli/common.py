@@ -46,6 +46,18 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     return (UserError, ConfigError, InvalidBSN, MissingKey, LookupError, ValueError)
 
 
+def one_line(exc: BaseException) -> str:
+    """An exception as one Dutch line; a pydantic error names the field."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        msg = first["msg"].removeprefix("Value error, ")
+        return f"{key}: {msg}" if key else msg
+    return str(exc.args[0]) if exc.args else str(exc)
+
+
 def handles_errors(func: Callable) -> Callable:
     """Decorate a command: expected errors become 'fout: ...' on stderr and exit code 2."""
 
@@ -54,7 +66,7 @@ def handles_errors(func: Callable) -> Callable:
         try:
             return func(*args, **kwargs)
         except _expected_errors() as exc:
-            fail(exc.args[0] if exc.args else str(exc))
+            fail(one_line(exc))
 
     return wrapper
 
@@ -64,6 +76,5 @@ def run(app: typer.Typer) -> None:
     try:
         app(standalone_mode=True)
     except _expected_errors() as exc:
-        message = exc.args[0] if exc.args else str(exc)
-        typer.echo(f"fout: {message}", err=True)
+        typer.echo(f"fout: {one_line(exc)}", err=True)
         sys.exit(EXIT_BAD_INPUT)

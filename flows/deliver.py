@@ -8,7 +8,8 @@ counter is the durable retry mechanism, and a scheduled rerun picks up what is p
 from datetime import UTC, datetime
 from typing import Optional
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from sqlmodel import Session
 
 from flows.transports import deliver_pending
@@ -26,12 +27,23 @@ def _session() -> Session:
     return Session(get_engine(), expire_on_commit=False)
 
 
-@flow(name="deliver-outbox", log_prints=False)
-def deliver_outbox(as_of: Optional[str] = None, limit: int = 100) -> dict:
-    """Deliver pending outbox messages; ``as_of`` (ISO timestamp) is recorded as sent_at."""
+def _deliver(as_of: Optional[str], limit: int) -> dict:
     counts = deliver_pending(_session, _as_datetime(as_of), limit=limit)
     get_run_logger().info(
         "outbox: %d sent, %d failed attempts (%d given up), %d pending",
         counts["sent"], counts["failed"], counts["gave_up"], counts["pending"],
     )
     return counts
+
+
+@task(name="deliver", cache_policy=NO_CACHE)
+def deliver_now(as_of: Optional[str] = None, limit: int = 100) -> dict:
+    """The outbox as a task of the request flow: what a run wrote goes out in that run."""
+    return _deliver(as_of, limit)
+
+
+@flow(name="deliver-outbox", log_prints=False)
+def deliver_outbox(as_of: Optional[str] = None, limit: int = 100) -> dict:
+    """Deliver pending outbox messages; ``as_of`` (ISO timestamp) is recorded as sent_at.
+    Scheduled on its own, this flow also retries what failed in earlier runs."""
+    return _deliver(as_of, limit)

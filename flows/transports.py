@@ -46,6 +46,7 @@ from urllib.parse import urlsplit
 import httpx
 from sqlmodel import Session, func, select
 
+from flows import crash
 from models.outbox import Content, DeliveryError, content_of, error_text, mark_failed, mark_sent
 from models.settings import get_settings
 from models.tables.outbox import OutboxMessage
@@ -216,6 +217,7 @@ def _deliver_one(session: Session, msg_id: int, now: datetime) -> str:
         mark_failed(session, msg, exc)
         log.warning("outbox message %s: attempt %s failed (%s)", msg.id, msg.attempts, error_text(exc))
         return "failed" if msg.status == "failed" else "retry"
+    crash.boundary("after:transport")  # sent but not yet recorded: the crash test's worst case
     mark_sent(session, msg, now)
     return "sent"
 

@@ -5,6 +5,7 @@ deadline policy, identity rule, retention, refusal grounds, and the article each
 from. A wrong or missing key fails at load with the file name and the key's dotted path.
 """
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Optional
 
@@ -273,3 +274,22 @@ def load_regions(config_dir: Path) -> dict[str, RegionConfig]:
 
 def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@lru_cache
+def _regions_in(config_dir: str) -> dict[str, RegionConfig]:
+    return load_regions(Path(config_dir))
+
+
+def configured_regions() -> dict[str, RegionConfig]:
+    """The regions of the configured config dir, loaded and validated once per process."""
+    from models.settings import get_settings
+
+    return _regions_in(str(get_settings().config_dir))
+
+
+def get_region(region_id: str) -> RegionConfig:
+    regions = configured_regions()
+    if region_id not in regions:
+        raise ConfigError(f"onbekende regio {region_id!r} (bekend: {', '.join(sorted(regions))})")
+    return regions[region_id]

@@ -44,7 +44,8 @@ def get_settings() -> Settings:
 def reset_settings() -> None:
     """Forget cached settings (tests change the environment between cases)."""
     get_settings.cache_clear()
-    from models import crypto, db
+    from models import crypto, db, region_config
 
     crypto.reset_keys()
     db.reset_engine()
+    region_config._regions_in.cache_clear()

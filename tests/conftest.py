@@ -6,11 +6,17 @@ The schema is built once per session by the real Alembic migrations; each test t
 for ``db`` starts from empty tables.
 """
 import os
+import tempfile
 from pathlib import Path
 
-import pytest
-from sqlalchemy import text
-from sqlmodel import Session, SQLModel
+# Prefect reads its home when it is first imported: give the test session its own, so no
+# result, log or database of a developer's Prefect is touched (and the privacy tests can
+# search everything Prefect wrote).
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="rechtenloket-prefect-")
+
+import pytest  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlmodel import Session, SQLModel  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # CI and developers have the shared material beside the clone (../shared).
@@ -87,9 +93,7 @@ def db(engine):
         yield session
 
 
-@pytest.fixture
-def loaded(engine):
-    """Empty tables plus the five regions and their partners, as ``rechtenloket init`` loads them."""
+def _sync_regions(engine) -> None:
     from models.bootstrap import sync_regions
     from models.region_config import load_regions
     from models.settings import get_settings
@@ -98,4 +102,26 @@ def loaded(engine):
     with Session(engine) as session:
         sync_regions(session, load_regions(config_dir), config_dir)
         session.commit()
+
+
+@pytest.fixture
+def loaded(engine):
+    """Empty tables plus the five regions and their partners, as ``rechtenloket init`` loads them."""
+    _sync_regions(engine)
     return engine
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """A real, temporary Prefect server and database for the whole session.
+
+    Flow-run heartbeats are off here: the heartbeat thread sleeps in one-second steps and
+    every run waits for it on exit. Crash recovery is ours (tests/test_flow_crash.py), not
+    Prefect's, so the tests lose nothing and run five times faster."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120), temporary_settings(
+        updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    ):
+        yield

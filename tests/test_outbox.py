@@ -330,14 +330,6 @@ def test_smtp_down_is_a_retry(db, engine, sessions, outbox_dir, monkeypatch):
 
 # --- the Prefect flow ------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def prefect_harness():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness():
-        yield
-
-
 def test_flow_delivers_and_tells_prefect_nothing_personal(db, engine, outbox_dir, prefect_harness):
     from prefect.client.orchestration import get_client
 

@@ -1,0 +1,59 @@
+"""``scenario run``: play a scenario file against a fresh database (docs/scenario.md)."""
+import os
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from cli.common import fail, handles_errors, print_json
+
+
+def register(app: typer.Typer) -> None:
+    scenario = typer.Typer(help="Scenario's afspelen (demo en tests).", no_args_is_help=True)
+    scenario.command("run")(run)
+    app.add_typer(scenario, name="scenario")
+
+
+def fresh_environment(data_dir: Optional[Path]) -> Path:
+    """Point the settings at a new, empty SQLite database (and outbox) in ``data_dir``."""
+    from models.bootstrap import initialise
+    from models.settings import get_settings, reset_settings
+
+    target = data_dir or Path(tempfile.mkdtemp(prefix="rechtenloket-scenario-"))
+    if (target / "rechtenloket.db").exists():
+        fail(f"{target} bevat al een database: kies een lege map")
+    target.mkdir(parents=True, exist_ok=True)
+    os.environ["RECHTENLOKET_DATA_DIR"] = str(target)
+    os.environ.pop("RECHTENLOKET_DATABASE_URL", None)
+    os.environ.pop("RECHTENLOKET_OUTBOX_DIR", None)
+    reset_settings()
+    initialise(get_settings())
+    return target
+
+
+@handles_errors
+def run(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Scenariobestand (JSON)."),
+    as_json: bool = typer.Option(False, "--json", help="Eindtoestand als JSON."),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Lege map voor database en outbox."),
+) -> None:
+    """Speel een scenario af door de echte flows, op een nieuwe database."""
+    from flows import scenario as sc
+    from models.settings import get_settings
+
+    try:
+        loaded = sc.load(file)
+    except ValueError as exc:
+        fail(f"{file}: {str(exc).splitlines()[0]}")
+    target = fresh_environment(data_dir)
+    result = sc.play(loaded)
+    if as_json:
+        print_json(result)
+        return
+    typer.echo(f"{loaded.name or file.name}: verzoek {result['reference']} -> {result['status']}")
+    for right in result["rights"]:
+        dl = right["deadlines"]
+        typer.echo(f"  {right['type']}: {right['outcome'] or '-'}; termijn {dl['protocol_due']} -> {dl['status']}")
+    typer.echo(f"  brieven: {len(result['letters'])}; berichten: {len(result['outbox'])}")
+    typer.echo(f"  database en brieven: {target} (outbox: {get_settings().effective_outbox_dir})")

@@ -1,0 +1,66 @@
+"""Identity verification before anything is disclosed or changed (domain.md §4 step 2).
+
+Only the facts of the check are kept: never a copy of the document, only its last digits.
+"""
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, select
+
+from models import audit
+from models.actions.common import ActionError, get_request, not_in_future
+from models.enums import ClockEventKind, RequestStatus
+from models.region_config import get_region
+from models.tables import ClockEvent, IdentityCheck
+
+
+class IdentityInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    method: str
+    place: str = Field(min_length=1)
+    checked_on: date
+    officer: str = Field(min_length=1)
+    document_type: str = Field(pattern=r"^(paspoort|identiteitskaart|rijbewijs|verblijfsdocument)$")
+    document_last_digits: str = Field(pattern=r"^[0-9A-Z]{2,4}$")
+
+
+def record_identity(session: Session, request_id: str, data: IdentityInput, actor: str, today: date) -> IdentityCheck:
+    request = get_request(session, request_id)
+    region = get_region(request.region_id)
+    if data.method not in region.identity.methods:
+        allowed = ", ".join(region.identity.methods)
+        raise ActionError(f"methode {data.method!r} is in deze regio niet toegestaan (wel: {allowed})")
+    not_in_future(data.checked_on, today, "datum identificatie")
+    if data.checked_on < request.first_received_on:
+        raise ActionError("identificatie ligt vóór de ontvangst van het verzoek")
+    if request.status in (RequestStatus.closed, RequestStatus.withdrawn):
+        raise ActionError("het verzoek is al afgesloten")
+    existing = session.exec(select(IdentityCheck).where(IdentityCheck.request_id == request.id)).first()
+    if existing is not None:
+        raise ActionError("de identiteit is voor dit verzoek al vastgesteld")
+    check = IdentityCheck(request_id=request.id, **data.model_dump())
+    session.add(check)
+    open_suspension = _open_suspension(session, request.id)
+    if open_suspension is not None:
+        resume_on = max(data.checked_on, open_suspension.on_date)
+        session.add(ClockEvent(
+            request_id=request.id, kind=ClockEventKind.resume.value, on_date=resume_on,
+            reason="identiteit vastgesteld", recorded_by=actor,
+        ))
+    session.flush()
+    audit.record(
+        session, actor, "identity.verified", request.id,
+        method=data.method, document_type=data.document_type, checked_on=data.checked_on,
+        clock_resumed=open_suspension is not None,
+    )
+    return check
+
+
+def _open_suspension(session: Session, request_id: str) -> ClockEvent | None:
+    events = session.exec(
+        select(ClockEvent).where(ClockEvent.request_id == request_id, ClockEvent.kind != ClockEventKind.extend.value)
+        .order_by(ClockEvent.id)
+    ).all()
+    last = events[-1] if events else None
+    return last if last is not None and last.kind == ClockEventKind.suspend.value else None

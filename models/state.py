@@ -1,0 +1,135 @@
+"""Reading a request's durable state into the pure domain objects: the lifecycle snapshot
+(models.lifecycle) and one clock per requested right (models.deadlines)."""
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from models.deadlines import Clock, ClockInput, ConsultationTask as TaskDue, Extension, Suspension, compute_clock
+from models.enums import ClockEventKind, DecisionOutcome, RequestStatus, RequestType, TaskStatus
+from models.holiday_config import load_decree_days
+from models.holidays import DecreeDay
+from models.lifecycle import RightState, Snapshot
+from models.region_config import get_region
+from models.routing import Item, RoutingPlan, plan_routing
+from models.tables import (
+    CaseRegistration,
+    ClockEvent,
+    ConsultationTask,
+    IdentityCheck,
+    Letter,
+    Partner,
+    Request,
+    RequestRight,
+)
+
+REPLY_PREFIX = "reply:"  # letter keys of replies to the betrokkene that need approval
+
+
+@lru_cache
+def _decree_days(config_dir: str) -> tuple[DecreeDay, ...]:
+    return tuple(load_decree_days(Path(config_dir) / "holidays.yaml"))
+
+
+def decree_days() -> tuple[DecreeDay, ...]:
+    from models.settings import get_settings
+
+    return _decree_days(str(get_settings().config_dir))
+
+
+def rights(session: Session, request_id: str) -> list[RequestRight]:
+    return list(session.exec(select(RequestRight).where(RequestRight.request_id == request_id).order_by(RequestRight.id)))
+
+
+def registrations(session: Session, request: Request) -> list[CaseRegistration]:
+    """Scope (domain.md §4 step 3): every registration about the subject in this region,
+    across casussen."""
+    return list(session.exec(
+        select(CaseRegistration).where(
+            CaseRegistration.subject_id == request.subject_id, CaseRegistration.region_id == request.region_id
+        ).order_by(CaseRegistration.id)
+    ))
+
+
+def routing_plan(session: Session, request: Request) -> RoutingPlan:
+    region = get_region(request.region_id)
+    partners = {p.id: p for p in session.exec(select(Partner).where(Partner.region_id == request.region_id))}
+    items = [Item(r.id, partners[r.partner_id].slug, r.regime) for r in registrations(session, request)]
+    types = [RequestType(r.type) for r in rights(session, request.id)]
+    return plan_routing(region, types, items)
+
+
+def snapshot(session: Session, request: Request) -> Snapshot:
+    region = get_region(request.region_id)
+    tasks = list(session.exec(select(ConsultationTask).where(ConsultationTask.request_id == request.id)))
+    replies = list(session.exec(
+        select(Letter).where(Letter.request_id == request.id, Letter.key.startswith(f"{request.id}:{REPLY_PREFIX}"))
+    ))
+    planned = len(routing_plan(session, request).consultations) if request.status == RequestStatus.consulting else 0
+    return Snapshot(
+        status=RequestStatus(request.status),
+        identity_verified=session.exec(
+            select(IdentityCheck).where(IdentityCheck.request_id == request.id)
+        ).first() is not None,
+        planned_consultations=planned,
+        open_consultation_rows=sum(t.status == TaskStatus.open.value for t in tasks),
+        existing_consultation_rows=len(tasks),
+        rights=tuple(
+            RightState(
+                type=RequestType(r.type),
+                available=region.rights[RequestType(r.type)].available,
+                outcome=DecisionOutcome(r.outcome) if r.outcome else None,
+                executed=r.executed_on is not None,
+                replied=r.replied_on is not None,
+            )
+            for r in rights(session, request.id)
+        ),
+        replies_unsent=sum(letter.status != "sent" for letter in replies),
+    )
+
+
+def clock_events(session: Session, request_id: str) -> list[ClockEvent]:
+    return list(session.exec(select(ClockEvent).where(ClockEvent.request_id == request_id).order_by(ClockEvent.id)))
+
+
+def suspensions(events: list[ClockEvent]) -> tuple[Suspension, ...]:
+    out: list[Suspension] = []
+    start = None
+    for ev in events:
+        if ev.kind == ClockEventKind.suspend.value and start is None:
+            start = ev.on_date
+        elif ev.kind == ClockEventKind.resume.value and start is not None:
+            out.append(Suspension(start, ev.on_date))
+            start = None
+    if start is not None:
+        out.append(Suspension(start, None))
+    return tuple(out)
+
+
+def clock_input(session: Session, request: Request, right: RequestRight, now: date) -> ClockInput:
+    region = get_region(request.region_id)
+    events = clock_events(session, request.id)
+    ext = next(
+        (e for e in events if e.kind == ClockEventKind.extend.value and e.right_type == right.type), None
+    )
+    tasks = session.exec(select(ConsultationTask).where(ConsultationTask.request_id == request.id)).all()
+    verzet_refused = right.type == RequestType.verzet.value and right.outcome == DecisionOutcome.refused.value
+    return ClockInput(
+        received=request.first_received_on,
+        request_type=RequestType(right.type),
+        policy=region.deadlines,
+        now=max(now, request.first_received_on),
+        suspensions=suspensions(events) if region.deadlines.suspend_for_identity else (),
+        extension=Extension(ext.reason, ext.on_date) if ext else None,
+        decided_on=right.decided_on,
+        replied_on=right.replied_on,
+        executed_on=right.executed_on,
+        execution_required=False if verzet_refused else None,
+        consultations=tuple(TaskDue(t.due_on, t.status != TaskStatus.open.value) for t in tasks),
+        decree_days=decree_days(),
+    )
+
+
+def clocks(session: Session, request: Request, now: date) -> dict[str, Clock]:
+    return {r.type: compute_clock(clock_input(session, request, r, now)) for r in rights(session, request.id)}

@@ -1,0 +1,67 @@
+"""A request as the coordinator's tools show it: status, clocks, referrals, tasks, letters.
+
+Ids, codes and dates only, no personal data: this view is what the CLI prints, what the
+scenario runner compares, and it is safe to log.
+"""
+from datetime import date
+
+from sqlmodel import Session, func, select
+
+from models.lifecycle import next_step
+from models.state import clocks, rights, snapshot
+from models.tables import AuditEvent, ConsultationTask, Letter, OutboxMessage, Partner, Referral, Request
+
+
+def request_view(session: Session, request: Request, now: date) -> dict:
+    clock = clocks(session, request, now)
+    partners = {p.id: p.slug for p in session.exec(select(Partner).where(Partner.region_id == request.region_id))}
+    return {
+        "id": request.id,
+        "reference": request.reference,
+        "region": request.region_id,
+        "status": request.status,
+        "waits_for": next_step(snapshot(session, request)).value,
+        "received_on": request.first_received_on.isoformat(),
+        "received_by": partners.get(request.received_by_partner_id),
+        "closed_on": request.closed_on.isoformat() if request.closed_on else None,
+        "delete_after": request.delete_after.isoformat() if request.delete_after else None,
+        "rights": [
+            {
+                "type": r.type,
+                "outcome": r.outcome,
+                "decided_on": _iso(r.decided_on),
+                "executed_on": _iso(r.executed_on),
+                "replied_on": _iso(r.replied_on),
+                "deadlines": clock[r.type].to_dict(),
+            }
+            for r in rights(session, request.id)
+        ],
+        "referrals": [
+            {"partner": partners[x.partner_id], "target": x.target, "reference": x.reference,
+             "request_types": x.request_types.split(","), "sent_on": _iso(x.sent_on)}
+            for x in session.exec(select(Referral).where(Referral.request_id == request.id).order_by(Referral.id))
+        ],
+        "consultations": [
+            {"partner": partners[t.partner_id], "status": t.status, "created_on": _iso(t.created_on),
+             "due_on": _iso(t.due_on), "reminded_on": _iso(t.reminded_on), "escalated_on": _iso(t.escalated_on),
+             "answered_on": _iso(t.answered_on)}
+            for t in session.exec(select(ConsultationTask).where(ConsultationTask.request_id == request.id)
+                                  .order_by(ConsultationTask.partner_id))
+        ],
+        "letters": [
+            {"id": x.id, "kind": x.kind, "key": x.key.split(":", 1)[1], "status": x.status, "sha256": x.content_hash}
+            for x in session.exec(select(Letter).where(Letter.request_id == request.id).order_by(Letter.key))
+        ],
+        "outbox": [
+            {"kind": m.kind, "channel": m.channel, "status": m.status, "key": m.idempotency_key.split(":", 1)[1]}
+            for m in session.exec(select(OutboxMessage).where(OutboxMessage.request_id == request.id)
+                                  .order_by(OutboxMessage.idempotency_key))
+        ],
+        "audit_events": session.exec(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.request_id == request.id)
+        ).one(),
+    }
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None

@@ -1,0 +1,48 @@
+"""Helpers for the flow tests: a comparable picture of everything a run left behind."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from models.settings import get_settings
+from models.tables import AuditEvent, Letter, OutboxMessage, Request
+from models.views import request_view
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def state(engine, request_id: str, now) -> dict:
+    """Request view, letters, outbox and audit trail, without ids and timestamps."""
+    with Session(engine) as s:
+        view = request_view(s, s.get(Request, request_id), now)
+        for letter in view["letters"]:
+            letter.pop("id")
+        view.pop("id")
+        outbox = sorted(
+            (m.idempotency_key.split(":", 1)[1], m.kind, m.channel, m.status, m.attempts)
+            for m in s.exec(select(OutboxMessage).where(OutboxMessage.request_id == request_id))
+        )
+        letters = sorted((x.key.split(":", 1)[1], x.kind, x.status, x.content_hash)
+                         for x in s.exec(select(Letter).where(Letter.request_id == request_id)))
+        audit = sorted(
+            (e.actor, e.action, repr(sorted((k, str(v)) for k, v in e.detail.items() if k not in ("letter_id", "message_id", "id"))))
+            for e in s.exec(select(AuditEvent).where(AuditEvent.request_id == request_id))
+        )
+    outbox_dir = get_settings().effective_outbox_dir / request_id
+    files = sorted(p.suffix for p in outbox_dir.iterdir()) if outbox_dir.exists() else []
+    return {"view": view, "outbox": outbox, "letters": letters, "audit": audit, "files": files}
+
+
+def run_cli(*args: str, env_extra: dict | None = None, timeout: int = 180) -> subprocess.CompletedProcess:
+    """The real command in a new process, with this test session's settings."""
+    from prefect.settings import PREFECT_API_URL
+
+    env = {**os.environ, **(env_extra or {})}
+    if PREFECT_API_URL.value():  # the test harness's server, not a server of its own
+        env["PREFECT_API_URL"] = PREFECT_API_URL.value()
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", *args], cwd=PROJECT_ROOT, env=env,
+        capture_output=True, text=True, timeout=timeout,
+    )
