@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from models.holidays import DecreeDay
-from models.region_config import ConfigError
+from models.region_config import ConfigError, yaml_problem
 
 
 class _Loader(yaml.SafeLoader):
@@ -45,7 +45,7 @@ def load_decree_days(path: Path) -> list[DecreeDay]:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+        raise ConfigError(f"{path}: not valid YAML: {yaml_problem(exc)}") from exc
     if data is None:
         data = {}
     if not isinstance(data, dict):
