@@ -15,8 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/rechtenloket init
-	$(BIN)/rechtenloket regions
+	bash scripts/demo.sh
 
 test: $(STAMP)
 	bash scripts/test.sh
