@@ -110,9 +110,25 @@ def scenario_end(scenario: Scenario) -> date:
     return max([scenario.request.received_on, *(e.on for e in scenario.events)])
 
 
+# The fields each event may carry besides "on" and "do" (docs/scenario.md).
+EVENT_FIELDS = {
+    "verify_identity": {"method", "place", "checked_on", "officer", "document_type", "document_last_digits"},
+    "answer": {"partner", "items", "answered_by", "note"},
+    "answer_all": {"items", "answered_by", "note"},
+    "sweep": set(),
+    "extend": {"type", "reason"},
+    "decide": {"forum", "participants", "decisions"},
+    "execute": {"type", "statement"},
+    "send": set(),
+}
+
+
 def apply(scenario: Scenario, request_id: str, reg_ids: list[int], event: Event) -> None:
     """Record one event's action (in one transaction), or run the daily sweep."""
     data = dict(event.model_extra or {})
+    unknown = set(data) - EVENT_FIELDS[event.do]
+    if unknown:
+        raise ValueError(f"gebeurtenis {event.do!r} op {event.on}: onbekende velden {sorted(unknown)}")
     today = event.on
     if event.do == "sweep":
         sla_sweep(today.isoformat())
@@ -131,6 +147,7 @@ def apply(scenario: Scenario, request_id: str, reg_ids: list[int], event: Event)
                 record_answer(s, request_id, AnswerInput(
                     partner=slug, answered_on=today, answered_by=data.get("answered_by", f"contactpersoon {slug}"),
                     items=[_item(rid, overrides.get(rid)) for rid in _partner_items(s, request_id, slug)],
+                    note=data.get("note"),
                 ), ACTOR, today)
         elif event.do == "extend":
             record_extension(s, request_id, ExtensionInput(recorded_on=today, **data), ACTOR, today)

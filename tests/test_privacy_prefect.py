@@ -51,7 +51,7 @@ def test_the_search_would_find_a_leak(prefect_harness):
 
     @flow(name="leaky-control")
     def leaky(name: str) -> str:
-        get_run_logger().info("betrokkene %s", name + "-log")
+        get_run_logger().warning("betrokkene %s", name + "-log")  # stored at any log level
         return name + "-result"
 
     leaky("Kanarie Lekvogel")

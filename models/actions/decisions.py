@@ -75,6 +75,12 @@ def record_decision(session: Session, request_id: str, data: DeliberationInput, 
             raise ActionError(f"gegeven {d.registration_id} hoort niet bij deze betrokkene")
         if d.ground and d.ground != VERZET_REFUSAL_GROUND:
             region.refusal_ground(d.ground)
+        if (d.type in (RequestType.correctie, RequestType.aanvulling) and d.outcome != DecisionOutcome.refused
+                and d.registration_id is not None and correction(session, request.id, d.registration_id) is None):
+            raise ActionError(f"voor gegeven {d.registration_id} ontbreekt de verbeterde tekst van de partner")
+        if (d.type in (RequestType.correctie, RequestType.aanvulling) and d.outcome != DecisionOutcome.refused
+                and d.registration_id is None and not any(correction(session, request.id, i) for i in own_items)):
+            raise ActionError(f"geen partner gaf een verbeterde tekst: {d.type.value} kan niet worden toegewezen")
     delib = Deliberation(
         request_id=request.id, forum=data.forum, held_on=data.held_on, participants=",".join(data.participants)
     )
@@ -84,10 +90,11 @@ def record_decision(session: Session, request_id: str, data: DeliberationInput, 
             request_id=request.id, right_type=d.type.value, registration_id=d.registration_id,
             outcome=d.outcome.value, ground=d.ground, motivation=d.motivation, decided_on=data.held_on,
         ))
-        right = rights[d.type.value]
-        if d.registration_id is None or right.outcome is None:
-            right.outcome = _overall(right.outcome, d)
-            right.decided_on = data.held_on
+    session.flush()
+    for rtype in {d.type.value for d in data.decisions}:
+        right = rights[rtype]
+        right.outcome = overall_outcome([d.outcome for d in data.decisions if d.type.value == rtype])
+        right.decided_on = data.held_on
         session.add(right)
     session.flush()
     audit.record(
@@ -97,11 +104,10 @@ def record_decision(session: Session, request_id: str, data: DeliberationInput, 
     return delib
 
 
-def _overall(current: Optional[str], d: DecisionInput) -> str:
-    """A right's outcome: the whole-right decision, or 'partly' when item outcomes differ."""
-    if d.registration_id is None or current is None:
-        return d.outcome.value
-    return current if current == d.outcome.value else DecisionOutcome.partly.value
+def overall_outcome(outcomes: list[DecisionOutcome]) -> str:
+    """A right's outcome from its item decisions: all granted, all refused, or partly."""
+    distinct = set(outcomes)
+    return distinct.pop().value if len(distinct) == 1 else DecisionOutcome.partly.value
 
 
 class ExecutionInput(BaseModel):
@@ -137,12 +143,11 @@ def record_execution(session: Session, request_id: str, data: ExecutionInput, ac
     if data.type == RequestType.eigen_verklaring and not data.statement:
         raise ActionError("de eigen verklaring (statement) ontbreekt")
     changed = []
-    for reg in _granted_items(session, request, data.type):
+    for reg, decision in affected(session, request, data.type):
+        if decision.outcome != DecisionOutcome.granted.value:
+            continue
         if data.type in (RequestType.correctie, RequestType.aanvulling):
-            corrected = _correction(session, request.id, reg.id)
-            if corrected is None:
-                continue
-            reg.description = corrected
+            reg.description = correction(session, request.id, reg.id)
         elif data.type in (RequestType.verwijdering, RequestType.verzet):
             reg.description = "[geanonimiseerd]"
             reg.anonymised = True
@@ -162,12 +167,17 @@ def record_execution(session: Session, request_id: str, data: ExecutionInput, ac
     return changed
 
 
-def _granted_items(session: Session, request, rtype: RequestType) -> list[CaseRegistration]:
-    """The AVG items the decision grants: item decisions, else every consulted item."""
-    decisions = session.exec(
-        select(ItemDecision).where(ItemDecision.request_id == request.id, ItemDecision.right_type == rtype.value)
-    ).all()
-    whole = [d for d in decisions if d.registration_id is None]
+def affected(session: Session, request, rtype: RequestType) -> list[tuple[CaseRegistration, ItemDecision]]:
+    """The AVG items a decision on ``rtype`` covers, each with the decision that applies:
+    its own item decision, else the decision on the whole right. A whole-right correctie
+    or aanvulling covers only the items for which the supplier gave the corrected text.
+    Execution and the decision letter both use this, so they never disagree."""
+    decisions = {
+        d.registration_id: d for d in session.exec(
+            select(ItemDecision).where(ItemDecision.request_id == request.id, ItemDecision.right_type == rtype.value)
+        )
+    }
+    whole = decisions.get(None)
     regs = session.exec(
         select(CaseRegistration).where(
             CaseRegistration.subject_id == request.subject_id,
@@ -175,13 +185,20 @@ def _granted_items(session: Session, request, rtype: RequestType) -> list[CaseRe
             CaseRegistration.regime == "avg",
         ).order_by(CaseRegistration.id)
     ).all()
-    if whole and whole[0].outcome == DecisionOutcome.granted.value:
-        return list(regs)
-    granted = {d.registration_id for d in decisions if d.outcome == DecisionOutcome.granted.value}
-    return [r for r in regs if r.id in granted]
+    out = []
+    for reg in regs:
+        decision = decisions.get(reg.id) or whole
+        if decision is None:
+            continue
+        needs_text = rtype in (RequestType.correctie, RequestType.aanvulling)
+        if needs_text and decision is whole and correction(session, request.id, reg.id) is None:
+            continue  # the supplier gave no new text: nothing to correct in this item
+        out.append((reg, decision))
+    return out
 
 
-def _correction(session: Session, request_id: str, registration_id: int) -> Optional[str]:
+def correction(session: Session, request_id: str, registration_id: int) -> Optional[str]:
+    """The corrected or completed text the supplying partner gave for an item."""
     row = session.exec(
         select(ItemAnswer).join(ConsultationTask, ItemAnswer.task_id == ConsultationTask.id).where(
             ConsultationTask.request_id == request_id, ItemAnswer.registration_id == registration_id

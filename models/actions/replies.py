@@ -11,6 +11,7 @@ from models.deadlines import Extension, compute_clock
 from models.enums import ClockEventKind, RequestStatus, RequestType
 from models.letters import compose
 from models.letters import context as c
+from models.letters.replies import redate_drafts
 from models.state import REPLY_PREFIX, clock_input, rights
 from models.tables import ClockEvent, Letter, RequestRight
 
@@ -27,6 +28,7 @@ def send_replies(session: Session, request_id: str, actor: str, today: date) -> 
     ).order_by(Letter.id)).all()
     if not letters:
         raise ActionError("alle antwoorden zijn al verstuurd")
+    redate_drafts(session, request, today, actor)  # a letter carries the date it is sent
     by_type = {r.type: r for r in rights(session, request.id)}
     for letter in letters:
         compose.send(session, request, letter, actor)

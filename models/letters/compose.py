@@ -110,19 +110,29 @@ def issue(
     send_now: bool,
     partner: Partner | None = None,
     recipient_label: str | None = None,
+    redate: bool = False,
 ) -> Letter:
-    """Render and keep a letter (idempotent on its key); send it now unless it needs approval."""
-    key = letter_key(request, key_suffix)
-    existing = session.exec(select(Letter).where(Letter.key == key)).first()
-    if existing is not None:
-        return existing
+    """Render and keep a letter (idempotent on its key); send it now unless it needs approval.
+
+    With ``redate`` an existing draft is rendered again from ``ctx`` (its new date) and
+    edited; a letter that is approved or sent is never touched."""
+    letter = existing(session, request, key_suffix)
+    if letter is not None:
+        if redate and letter.status == store.DRAFT:
+            store.edit_draft(session, letter.id, render_html(kind_id, ctx), actor)
+        return letter
     html = render_html(kind_id, ctx)
     letter = store.create_draft(
-        session, request.id, kind_id, key, html, actor, recipient_partner_id=partner.id if partner else None
+        session, request.id, kind_id, letter_key(request, key_suffix), html, actor,
+        recipient_partner_id=partner.id if partner else None,
     )
     if send_now:
         send(session, request, letter, actor, recipient_label=recipient_label)
     return letter
+
+
+def existing(session: Session, request: Request, key_suffix: str) -> Letter | None:
+    return session.exec(select(Letter).where(Letter.key == letter_key(request, key_suffix))).first()
 
 
 def send(session: Session, request: Request, letter: Letter, actor: str, recipient_label: str | None = None) -> None:
