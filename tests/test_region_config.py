@@ -1,11 +1,14 @@
-"""Region files: all five load, and a broken file fails with the file and the key named."""
+"""Region files: all five load and match their source documents in what every region shares,
+and a broken file fails with the file and the key named. What is particular to one region is
+checked in tests/regions/test_<region>.py."""
 import shutil
 
 import pytest
 import yaml
 
 from models.enums import Regime, RequestType, RoutingTarget
-from models.region_config import ConfigError, load_region_file, load_regions
+from models.region_config import ConfigError, RegionConfig, load_region_file, load_regions
+from tests.regions.conftest import collapse
 
 REGIONS = {"rotterdam-rijnmond", "fryslan", "drenthe", "utrecht", "hollands-midden"}
 
@@ -15,18 +18,53 @@ def test_all_five_regions_load(project_root):
     assert set(regions) == REGIONS
 
 
+def _region(project_root, region_id) -> RegionConfig:
+    return load_region_file(project_root / "config" / "regions" / f"{region_id}.yaml")
+
+
+@pytest.mark.parametrize("region_id", sorted(REGIONS))
+def test_region_file_loads_and_validates(project_root, region_id):
+    cfg = _region(project_root, region_id)
+    assert isinstance(cfg, RegionConfig)
+    assert cfg.id == region_id
+    assert set(cfg.rights) == set(RequestType)
+
+
+@pytest.mark.parametrize("region_id", sorted(REGIONS))
+def test_source_file_exists(project_root, seeds_dir, region_id):
+    cfg = _region(project_root, region_id)
+    assert (seeds_dir / cfg.source.file).is_file()
+
+
+@pytest.mark.parametrize("region_id", sorted(REGIONS))
+def test_every_partner_name_occurs_in_the_seed(project_root, seeds_dir, region_id):
+    cfg = _region(project_root, region_id)
+    seed = collapse((seeds_dir / cfg.source.file).read_text(encoding="utf-8"))
+    missing = [p.name for p in cfg.partners if collapse(p.name) not in seed]
+    assert missing == [], f"partner names not in {cfg.source.file}: {missing}"
+
+
 @pytest.mark.parametrize("region_id", sorted(REGIONS))
 def test_every_police_and_om_partner_has_its_routing_bodies(project_root, region_id):
-    cfg = load_region_file(project_root / "config" / "regions" / f"{region_id}.yaml")
+    cfg = _region(project_root, region_id)
     kinds = {p.regime for p in cfg.partners}
     assert Regime.wpg in kinds and Regime.wjsg in kinds, "police and OM supply data in every region"
     for p in cfg.partners:
         if p.regime == Regime.wpg:
-            assert cfg.routing_body(RoutingTarget.wpg_loket, p.unit)
-            assert cfg.routing_body(RoutingTarget.politie_privacyfunctionaris, p.unit)
+            # the unit's own Wpg-loket and privacyfunctionaris, not a national fallback
+            for target in (RoutingTarget.wpg_loket, RoutingTarget.politie_privacyfunctionaris):
+                body = cfg.routing_body(target, p.unit)
+                assert body is not None and body.unit == p.unit, (p.slug, target)
         if p.regime == Regime.wjsg:
-            assert cfg.routing_body(RoutingTarget.parket_privacyfunctionaris, p.unit)
-            assert cfg.routing_body(RoutingTarget.parket_generaal_bjz, p.unit)
+            parket = cfg.routing_body(RoutingTarget.parket_privacyfunctionaris, p.unit)
+            assert parket is not None and parket.unit == p.unit, p.slug
+            pg = cfg.routing_body(RoutingTarget.parket_generaal_bjz, p.unit)
+            assert pg is not None and pg.unit is None, p.slug  # one national body
+            assert "Postbus 20305" in pg.address
+    # inzage and correctie go to the unit's loket / parket, verzet to the privacyfunctionaris / PG-BJZ
+    for rtype in (RequestType.inzage, RequestType.correctie):
+        assert cfg.routing.wpg.targets[rtype] == RoutingTarget.wpg_loket
+        assert cfg.routing.wjsg.targets[rtype] == RoutingTarget.parket_privacyfunctionaris
     assert cfg.routing.wpg.targets[RequestType.verzet] == RoutingTarget.politie_privacyfunctionaris
     assert cfg.routing.wjsg.targets[RequestType.verzet] == RoutingTarget.parket_generaal_bjz
     assert not cfg.rights[RequestType.overdraagbaarheid].available

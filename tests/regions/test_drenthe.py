@@ -1,46 +1,19 @@
 """Region file for the Zorg- en veiligheidshuis Drenthe, checked against its source document
 (../shared/seeds/drenthe-privacyprotocol-2019.txt)."""
 import re
-from pathlib import Path
 
 import pytest
 
-from models.enums import PartnerKind, Regime, RequestType, RoutingTarget
-from models.region_config import RegionConfig, load_region_file
+from models.enums import PartnerKind, Regime, RequestType
+from tests.regions.conftest import assert_partner, collapse
 
-SEED = "drenthe-privacyprotocol-2019.txt"
-
-
-def _collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower()
+REGION_ID = "drenthe"
 
 
-@pytest.fixture(scope="module")
-def config(project_root: Path) -> RegionConfig:
-    return load_region_file(project_root / "config" / "regions" / "drenthe.yaml")
-
-
-@pytest.fixture(scope="module")
-def seed_text(seeds_dir: Path) -> str:
-    return (seeds_dir / SEED).read_text(encoding="utf-8")
-
-
-def test_file_loads_and_validates(config):
-    assert config.id == "drenthe"
+def test_identity_of_the_file(config):
     assert config.short_name == "ZVHD"
     assert config.reference_prefix == "ZVHD"
-    assert config.source.file == SEED
-    assert set(config.rights) == set(RequestType)
-
-
-def test_source_file_exists(seeds_dir, config):
-    assert (seeds_dir / config.source.file).is_file()
-
-
-def test_every_partner_name_occurs_in_the_seed(config, seed_text):
-    seed = _collapse(seed_text)
-    missing = [p.name for p in config.partners if _collapse(p.name) not in seed]
-    assert missing == []
+    assert config.source.file == "drenthe-privacyprotocol-2019.txt"
 
 
 @pytest.mark.parametrize(
@@ -77,35 +50,7 @@ def test_every_partner_name_occurs_in_the_seed(config, seed_text):
     ],
 )
 def test_named_partners(config, slug, name, kind, regime):
-    partner = config.partner(slug)
-    assert partner.name == name
-    assert partner.kind == kind
-    assert partner.regime == regime
-
-
-def test_police_partner_routes_to_its_unit(config):
-    police = config.partner("politie-eenheid-noord-nederland")
-    assert police.unit == "Eenheid Noord-Nederland"
-    loket = config.routing_body(RoutingTarget.wpg_loket, police.unit)
-    functionaris = config.routing_body(RoutingTarget.politie_privacyfunctionaris, police.unit)
-    assert loket is not None and loket.unit == police.unit
-    assert functionaris is not None and functionaris.unit == police.unit
-    assert config.routing.wpg.targets[RequestType.inzage] == RoutingTarget.wpg_loket
-    assert config.routing.wpg.targets[RequestType.verzet] == RoutingTarget.politie_privacyfunctionaris
-    assert "17.6" in config.routing.wpg.rule.article
-
-
-def test_om_partner_routes_to_its_parket_and_the_parket_generaal(config):
-    om = config.partner("om-arrondissementsparket-noord-nederland")
-    assert om.unit == "Arrondissementsparket Noord-Nederland"
-    parket = config.routing_body(RoutingTarget.parket_privacyfunctionaris, om.unit)
-    assert parket is not None and parket.unit == om.unit
-    pg = config.routing_body(RoutingTarget.parket_generaal_bjz, om.unit)
-    assert pg is not None and pg.unit is None
-    assert "Postbus 20305" in pg.address
-    assert config.routing.wjsg.targets[RequestType.verzet] == RoutingTarget.parket_generaal_bjz
-    assert config.routing.wjsg.targets[RequestType.correctie] == RoutingTarget.parket_privacyfunctionaris
-    assert "17.5" in config.routing.wjsg.rule.article
+    assert_partner(config, slug, name, kind, regime)
 
 
 def test_municipality_count_matches_the_preamble(config, seed_text):
@@ -120,6 +65,14 @@ def test_ketenpartner_count_matches_the_preamble(config):
     # 12 gemeenten and 20 ketenpartners sign the protocol; Veilig Thuis Drenthe is part of the GGD.
     assert len(config.partners) == 32
     assert len([p for p in config.partners if p.kind != PartnerKind.gemeente]) == 20
+
+
+def test_police_and_om_units_and_routing_articles(config):
+    # The units' own routing bodies, the Parket-Generaal and the routing targets: tests/test_region_config.py.
+    assert config.partner("politie-eenheid-noord-nederland").unit == "Eenheid Noord-Nederland"
+    assert config.partner("om-arrondissementsparket-noord-nederland").unit == "Arrondissementsparket Noord-Nederland"
+    assert "17.6" in config.routing.wpg.rule.article
+    assert "17.5" in config.routing.wjsg.rule.article
 
 
 def test_manager_signs_and_is_no_public_body(config):
@@ -163,7 +116,7 @@ def test_identity_in_person_at_zvh_or_town_hall(config):
 
 def test_refusal_grounds_follow_article_16_6(config, seed_text):
     assert [g.id for g in config.refusal_grounds] == ["a", "b", "c", "d", "e"]
-    seed = _collapse(seed_text)
+    seed = collapse(seed_text)
     for ground in config.refusal_grounds:
-        assert _collapse(ground.label) in seed
+        assert collapse(ground.label) in seed
         assert "16.6" in ground.rule.article

@@ -4,42 +4,19 @@ The seed holds only Deel 1 of the convenant and the 2018 AVG addendum; the priva
 (Deel 2) is missing, so every rights rule must be marked as taken from the national model.
 """
 import re
-import unicodedata
-from pathlib import Path
 
 import pytest
 
-from models.enums import PartnerKind, Regime, RequestType, RoutingTarget
-from models.region_config import RegionConfig, load_region_file
+from models.enums import PartnerKind, Regime, RequestType
+from models.region_config import RegionConfig
+from tests.regions.conftest import assert_partner, collapse
 
-SEED = "hollands-midden-samenwerkingsconvenant-2017.txt"
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().lower()
+REGION_ID = "hollands-midden"
 
 
-@pytest.fixture(scope="module")
-def config(project_root: Path) -> RegionConfig:
-    return load_region_file(project_root / "config" / "regions" / "hollands-midden.yaml")
-
-
-@pytest.fixture(scope="module")
-def seed_text(seeds_dir: Path) -> str:
-    return (seeds_dir / SEED).read_text(encoding="utf-8")
-
-
-def test_file_loads_and_validates(config: RegionConfig):
-    assert config.id == "hollands-midden"
+def test_identity_of_the_file(config: RegionConfig):
     assert config.reference_prefix == "VHHM"
-    assert config.source.file == SEED
-    assert set(config.rights) == set(RequestType)
-
-
-def test_every_partner_name_occurs_in_the_seed(config: RegionConfig, seed_text: str):
-    text = _norm(seed_text)
-    missing = [p.name for p in config.partners if _norm(p.name) not in text]
-    assert missing == []
+    assert config.source.file == "hollands-midden-samenwerkingsconvenant-2017.txt"
 
 
 @pytest.mark.parametrize(
@@ -57,10 +34,7 @@ def test_every_partner_name_occurs_in_the_seed(config: RegionConfig, seed_text: 
     ],
 )
 def test_named_partners(config: RegionConfig, slug, name, kind, regime):
-    partner = config.partner(slug)
-    assert partner.name == name
-    assert partner.kind == kind
-    assert partner.regime == regime
+    assert_partner(config, slug, name, kind, regime)
 
 
 def test_every_ketenpartner_of_the_convenant_is_a_partner(config: RegionConfig, seed_text: str):
@@ -68,28 +42,11 @@ def test_every_ketenpartner_of_the_convenant_is_a_partner(config: RegionConfig, 
     block = seed_text.split("De Ketenpartners:", 1)[1].split("Verder gezamenlijk", 1)[0]
     listed = [line[2:].strip() for line in block.splitlines() if line.startswith("- ")]
     assert len(listed) == 13
-    names = _norm(" | ".join(p.name for p in config.partners))
+    names = collapse(" | ".join(p.name for p in config.partners))
     for entry in listed:
         # "Fivoor (Palier maakt hier onderdeel van uit)" -> "Fivoor"; "... Hollands Midden (GGD)" -> without "(GGD)"
-        core = _norm(entry.split(" (")[0])
+        core = collapse(entry.split(" (")[0])
         assert core in names, entry
-
-
-def test_police_and_om_have_routing_bodies(config: RegionConfig):
-    police = config.partner("politie-eenheid-den-haag")
-    om = config.partner("om-arrondissementsparket-den-haag")
-    assert police.unit == "Eenheid Den Haag"  # §8: "Politiechef eenheid Den Haag"
-    assert om.unit == "Arrondissementsparket Den Haag"
-    assert config.routing_body(RoutingTarget.wpg_loket, police.unit) is not None
-    assert config.routing_body(RoutingTarget.politie_privacyfunctionaris, police.unit) is not None
-    assert config.routing_body(RoutingTarget.parket_privacyfunctionaris, om.unit) is not None
-    pg = config.routing_body(RoutingTarget.parket_generaal_bjz, om.unit)
-    assert pg is not None and pg.unit is None
-    assert "Postbus 20305" in pg.address
-    assert config.routing.wpg.targets[RequestType.verzet] == RoutingTarget.politie_privacyfunctionaris
-    assert config.routing.wjsg.targets[RequestType.verzet] == RoutingTarget.parket_generaal_bjz
-    assert "17.6" in config.routing.wpg.rule.article
-    assert "17.5" in config.routing.wjsg.rule.article
 
 
 def test_municipality_count_matches_the_source(config: RegionConfig, seed_text: str):
@@ -100,6 +57,14 @@ def test_municipality_count_matches_the_source(config: RegionConfig, seed_text: 
     gemeenten = [p for p in config.partners if p.kind == PartnerKind.gemeente]
     assert len(gemeenten) == len(parties) == 2
     assert "alle 19 regiogemeenten" in seed_text
+
+
+def test_police_and_om_units_and_routing_articles(config: RegionConfig):
+    # The units' own routing bodies, the Parket-Generaal and the routing targets: tests/test_region_config.py.
+    assert config.partner("politie-eenheid-den-haag").unit == "Eenheid Den Haag"  # §8: "Politiechef eenheid Den Haag"
+    assert config.partner("om-arrondissementsparket-den-haag").unit == "Arrondissementsparket Den Haag"
+    assert "17.6" in config.routing.wpg.rule.article
+    assert "17.5" in config.routing.wjsg.rule.article
 
 
 def test_signatory_is_the_ketenmanager_and_no_public_body(config: RegionConfig, seed_text: str):

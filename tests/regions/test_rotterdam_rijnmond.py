@@ -7,54 +7,30 @@ import re
 
 import pytest
 
-from models.enums import PartnerKind, Regime, RequestType, RoutingTarget
-from models.region_config import RegionConfig, load_region_file
+from models.enums import PartnerKind, Regime, RequestType
+from tests.regions.conftest import assert_partner, collapse
 
 REGION_ID = "rotterdam-rijnmond"
-SEED_FILE = "rotterdam-rijnmond-convenant-privacyprotocol-2024.txt"
 
 
-def _collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower()
+# (a) the file loads and validates: tests/test_region_config.py; here what is particular to it
 
 
-@pytest.fixture(scope="module")
-def config(project_root) -> RegionConfig:
-    return load_region_file(project_root / "config" / "regions" / f"{REGION_ID}.yaml")
-
-
-@pytest.fixture(scope="module")
-def seed_text(seeds_dir) -> str:
-    return (seeds_dir / SEED_FILE).read_text(encoding="utf-8")
-
-
-# (a) the file loads and validates
-
-
-def test_file_validates(config):
-    assert isinstance(config, RegionConfig)
-    assert config.id == REGION_ID
+def test_identity_of_the_file(config):
     assert config.short_name == "ZVHRR"
     assert config.reference_prefix == "ZVHRR"
-    assert config.source.file == SEED_FILE
+    assert config.source.file == "rotterdam-rijnmond-convenant-privacyprotocol-2024.txt"
     assert config.source.adopted == "28-02-2024"
-    assert set(config.rights) == set(RequestType)
 
 
-# (b) every partner name occurs in the source document
-
-
-def test_every_partner_name_occurs_in_seed(config, seed_text):
-    seed = _collapse(seed_text)
-    missing = [p.name for p in config.partners if _collapse(p.name) not in seed]
-    assert missing == []
+# (b) every partner name occurs in the source document: tests/test_region_config.py
 
 
 def test_seed_names_the_adoption_date(config, seed_text):
     assert f"Algemeen Bestuur vastgesteld d.d. {config.source.adopted}" in seed_text
 
 
-# (c) specific partners from the preamble, including police and OM and their routing bodies
+# (c) specific partners from the preamble, including police and OM
 
 
 @pytest.mark.parametrize(
@@ -72,38 +48,7 @@ def test_seed_names_the_adoption_date(config, seed_text):
     ],
 )
 def test_named_partner(config, slug, name, kind, regime):
-    partner = config.partner(slug)
-    assert partner.name == name
-    assert partner.kind == kind
-    assert partner.regime == regime
-
-
-def test_police_partner_and_its_routing_bodies(config):
-    police = config.partner("politie-eenheid-rotterdam")
-    assert police.unit == "Eenheid Rotterdam"
-    loket = config.routing_body(RoutingTarget.wpg_loket, police.unit)
-    pf = config.routing_body(RoutingTarget.politie_privacyfunctionaris, police.unit)
-    assert loket is not None and loket.unit == "Eenheid Rotterdam"
-    assert pf is not None and pf.unit == "Eenheid Rotterdam"
-    # PP 17.6: inzage/correctie to the Wpg-loket, verzet to the privacyfunctionaris/jurist
-    assert config.routing.wpg.targets[RequestType.inzage] == RoutingTarget.wpg_loket
-    assert config.routing.wpg.targets[RequestType.correctie] == RoutingTarget.wpg_loket
-    assert config.routing.wpg.targets[RequestType.verzet] == RoutingTarget.politie_privacyfunctionaris
-    assert config.routing.wpg.rule.article == "art. 17.6 Privacyprotocol"
-
-
-def test_om_partner_and_its_routing_bodies(config):
-    om = config.partner("om-arrondissementsparket-rotterdam")
-    assert om.unit == "Arrondissementsparket Rotterdam"
-    parket = config.routing_body(RoutingTarget.parket_privacyfunctionaris, om.unit)
-    assert parket is not None and parket.unit == "Arrondissementsparket Rotterdam"
-    pg = config.routing_body(RoutingTarget.parket_generaal_bjz, om.unit)
-    assert pg is not None and pg.unit is None  # national body
-    assert "Postbus 20305" in pg.address
-    # PP 17.5: inzage/rectificatie to the parket, verzetschriften to PG-BJZ
-    assert config.routing.wjsg.targets[RequestType.inzage] == RoutingTarget.parket_privacyfunctionaris
-    assert config.routing.wjsg.targets[RequestType.verzet] == RoutingTarget.parket_generaal_bjz
-    assert config.routing.wjsg.rule.article == "art. 17.5 Privacyprotocol"
+    assert_partner(config, slug, name, kind, regime)
 
 
 def test_only_police_and_om_have_a_special_regime(config):
@@ -133,6 +78,16 @@ def test_partner_count(config):
 
 
 # (e) region-specific rules
+
+
+def test_police_and_om_units_and_routing_articles(config):
+    # Their own routing bodies and the national Parket-Generaal (BJZ): tests/test_region_config.py.
+    assert config.partner("politie-eenheid-rotterdam").unit == "Eenheid Rotterdam"
+    assert config.partner("om-arrondissementsparket-rotterdam").unit == "Arrondissementsparket Rotterdam"
+    # PP 17.6: inzage/correctie to the Wpg-loket, verzet to the privacyfunctionaris/jurist
+    assert config.routing.wpg.rule.article == "art. 17.6 Privacyprotocol"
+    # PP 17.5: inzage/rectificatie to the parket, verzetschriften to PG-BJZ
+    assert config.routing.wjsg.rule.article == "art. 17.5 Privacyprotocol"
 
 
 def test_signatory_is_the_hoofd_and_no_bezwaarclausule(config):
@@ -168,7 +123,7 @@ def test_deadline_four_weeks_without_extension(config, seed_text):
     assert d.protocol_provides_extension is False
     assert d.suspend_for_identity is True
     assert d.suspend_rule.article == "art. 18.4 Privacyprotocol"
-    seed = _collapse(seed_text)
+    seed = collapse(seed_text)
     assert "uiterlijk binnen 4 weken na ontvangst van het verzoek" in seed
     assert "binnen 4 weken en draagt er zorg voor dat de beslissing binnen deze 4 weken wordt uitgevoerd" in seed
 
@@ -177,7 +132,7 @@ def test_retention_and_refusal_grounds(config, seed_text):
     assert config.retention.request_file_years == 5
     assert config.retention.rule.article == "art. 11.2 Privacyprotocol"
     assert [g.id for g in config.refusal_grounds] == ["a", "b", "c", "d", "e"]
-    seed = _collapse(seed_text)
+    seed = collapse(seed_text)
     for ground in config.refusal_grounds:
-        assert _collapse(ground.label) in seed
+        assert collapse(ground.label) in seed
     assert config.refusal_ground("e").label.startswith("De bescherming van de betrokkene")

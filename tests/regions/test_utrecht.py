@@ -1,27 +1,10 @@
 """Region file for Veiligheidshuis Regio Utrecht (VHRU): schema, partners against the seed, rules."""
-import re
-from pathlib import Path
-
 import pytest
 
-from models.enums import PartnerKind, Regime, RequestType, RoutingTarget
-from models.region_config import RegionConfig, load_region_file
+from models.enums import PartnerKind, Regime, RequestType
+from tests.regions.conftest import assert_partner, collapse
 
-SEED = "utrecht-topx-dpia-en-privacyprotocol.txt"
-
-
-@pytest.fixture(scope="module")
-def config(project_root: Path) -> RegionConfig:
-    return load_region_file(project_root / "config" / "regions" / "utrecht.yaml")
-
-
-@pytest.fixture(scope="module")
-def seed_text(seeds_dir: Path) -> str:
-    return (seeds_dir / SEED).read_text(encoding="utf-8")
-
-
-def _collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower()
+REGION_ID = "utrecht"
 
 
 def _municipalities_in_seed(seed_text: str) -> list[str]:
@@ -38,22 +21,10 @@ def _municipalities_in_seed(seed_text: str) -> list[str]:
     return names
 
 
-def test_file_loads_and_validates(config):
-    assert config.id == "utrecht"
+def test_identity_of_the_file(config):
     assert config.short_name == "VHRU"
     assert config.reference_prefix == "VHRU"
-    assert config.source.file == SEED
-    assert set(config.rights) == set(RequestType)
-
-
-def test_source_file_exists(seeds_dir):
-    assert (seeds_dir / SEED).is_file()
-
-
-def test_every_partner_name_occurs_in_seed(config, seed_text):
-    collapsed = _collapse(seed_text)
-    missing = [p.name for p in config.partners if _collapse(p.name) not in collapsed]
-    assert not missing, f"partner names not in {SEED}: {missing}"
+    assert config.source.file == "utrecht-topx-dpia-en-privacyprotocol.txt"
 
 
 @pytest.mark.parametrize(
@@ -76,36 +47,7 @@ def test_every_partner_name_occurs_in_seed(config, seed_text):
     ],
 )
 def test_specific_partners(config, slug, name, kind, regime):
-    partner = config.partner(slug)
-    assert partner.name == name
-    assert partner.kind == kind
-    assert partner.regime == regime
-
-
-def test_police_partner_and_its_routing_bodies(config):
-    police = config.partner("politie-eenheid-midden-nederland")
-    assert police.unit == "Eenheid Midden-Nederland"
-    loket = config.routing_body(RoutingTarget.wpg_loket, police.unit)
-    pf = config.routing_body(RoutingTarget.politie_privacyfunctionaris, police.unit)
-    assert loket is not None and loket.unit == police.unit
-    assert pf is not None and pf.unit == police.unit
-    assert config.routing.wpg.targets[RequestType.inzage] == RoutingTarget.wpg_loket
-    assert config.routing.wpg.targets[RequestType.correctie] == RoutingTarget.wpg_loket
-    assert config.routing.wpg.targets[RequestType.verzet] == RoutingTarget.politie_privacyfunctionaris
-    assert "17.6" in config.routing.wpg.rule.article
-
-
-def test_om_partner_and_its_routing_bodies(config):
-    om = config.partner("om-arrondissementsparket-midden-nederland")
-    assert om.unit == "Arrondissementsparket Midden-Nederland"
-    parket = config.routing_body(RoutingTarget.parket_privacyfunctionaris, om.unit)
-    assert parket is not None and parket.unit == om.unit
-    bjz = config.routing_body(RoutingTarget.parket_generaal_bjz, om.unit)
-    assert bjz is not None and bjz.unit is None  # national body
-    assert "Postbus 20305" in bjz.address
-    assert config.routing.wjsg.targets[RequestType.verzet] == RoutingTarget.parket_generaal_bjz
-    assert config.routing.wjsg.targets[RequestType.inzage] == RoutingTarget.parket_privacyfunctionaris
-    assert "17.5" in config.routing.wjsg.rule.article
+    assert_partner(config, slug, name, kind, regime)
 
 
 def test_only_one_police_unit_and_one_parket(config):
@@ -119,7 +61,7 @@ def test_municipality_count_matches_source(config, seed_text):
     in_seed = _municipalities_in_seed(seed_text)
     in_config = [p.name for p in config.partners if p.kind == PartnerKind.gemeente]
     # The DPIA itself speaks of "de 26 gemeenten in de Regio Utrecht".
-    assert "26 gemeenten in de regio utrecht" in _collapse(seed_text)
+    assert "26 gemeenten in de regio utrecht" in collapse(seed_text)
     assert len(in_seed) == 26
     assert len(in_config) == len(in_seed)
     assert sorted(in_config) == sorted(in_seed)
@@ -129,6 +71,14 @@ def test_no_municipality_from_the_other_two_regions(config):
     names = {p.name for p in config.partners}
     for other in ("Gemeente Almere", "Gemeente Urk", "Gemeente Hilversum", "Gemeente Weesp"):
         assert other not in names
+
+
+def test_police_and_om_units_and_routing_articles(config):
+    # The units' own routing bodies, the Parket-Generaal and the routing targets: tests/test_region_config.py.
+    assert config.partner("politie-eenheid-midden-nederland").unit == "Eenheid Midden-Nederland"
+    assert config.partner("om-arrondissementsparket-midden-nederland").unit == "Arrondissementsparket Midden-Nederland"
+    assert "17.6" in config.routing.wpg.rule.article
+    assert "17.5" in config.routing.wjsg.rule.article
 
 
 def test_signatory_is_the_manager_not_a_public_body(config):
