@@ -10,13 +10,17 @@ from sqlmodel import Session, create_engine
 
 @lru_cache
 def get_engine() -> Engine:
+    """The engine. ``hide_parameters``: a database error raised inside a flow becomes a
+    Prefect log line, and must not carry the row's values with it."""
     from models.settings import get_settings
 
     settings = get_settings()
     url = settings.effective_database_url
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -26,7 +30,7 @@ def get_engine() -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def reset_engine() -> None:
