@@ -365,3 +365,27 @@ def test_dutch_dates_and_lists():
     assert telwoord(6) == "zes" and telwoord(4) == "vier" and telwoord(52) == "52"
     with pytest.raises(LetterIncomplete):
         opsomming([])
+
+
+def test_letter_to_a_representative_says_whom_it_is_about(regions):
+    from models.letters.render import render_html
+    from models.letters.samples import sample_context
+
+    ctx = sample_context("inzage_besluit", regions["utrecht"]).model_copy(
+        update={"on_behalf_of": "uw cliënt of vertegenwoordigde J. Voorbeeld, geboren 01-02-1980"}
+    )
+    html = render_html("inzage_besluit", ctx)
+    assert "Betreft" in html and "J. Voorbeeld, geboren 01-02-1980" in html
+    assert "Betreft" not in render_html("inzage_besluit", sample_context("inzage_besluit", regions["utrecht"]))
+
+
+def test_referral_notice_says_when_it_is_the_whole_answer(regions):
+    from models.letters.render import render_html
+    from models.letters.samples import sample_context
+
+    ctx = sample_context("doorverwijzing_betrokkene", regions["drenthe"])
+    whole = render_html("doorverwijzing_betrokkene", ctx.model_copy(update={"zvh_answers_rest": False}))
+    part = render_html("doorverwijzing_betrokkene", ctx.model_copy(update={"zvh_answers_rest": True}))
+    assert "daarom ons antwoord op uw verzoek" in whole
+    assert "Over de rest van uw verzoek krijgt u antwoord van ons." in part
+    assert "daarom ons antwoord op uw verzoek" not in part

@@ -70,13 +70,19 @@ def manager_addressee(region: RegionConfig) -> c.Addressee:
 
 
 def base(session: Session, request: Request, today: date, addressee: c.Addressee, kind_id: str) -> dict:
-    return dict(
+    fields = dict(
         region=get_region(request.region_id),
         reference=request.reference,
         letter_date=today,
         addressee=addressee,
         subject_line=get_kind(kind_id).title,
     )
+    rep = session.exec(select(Representative).where(Representative.request_id == request.id)).first()
+    if rep is not None and get_kind(kind_id).recipient == Recipient.betrokkene:
+        subject = session.get(DataSubject, request.subject_id)
+        born = f", geboren {date.fromisoformat(subject.birth_date).strftime('%d-%m-%Y')}" if subject.birth_date else ""
+        fields["on_behalf_of"] = f"uw cliënt of vertegenwoordigde {subject.name}{born}"
+    return fields
 
 
 def received(request: Request) -> dict:

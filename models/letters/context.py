@@ -216,6 +216,10 @@ class LetterContext(_Model):
     their_reference: Optional[Text] = None  # "Uw kenmerk"
     their_letter_date: Optional[date] = None  # "Uw brief van"
     signer_name: Optional[Text] = None  # name of the person who signs, printed under the title
+    # When the addressee acts for the betrokkene (lawyer, guardian, ...): whom the letter is
+    # about, e.g. "de heer J. Jansen, geboren 1 januari 1980". Where the letter says "u"
+    # and "uw gegevens", it means the betrokkene's data.
+    on_behalf_of: Optional[Text] = None
 
 
 class _Received(LetterContext):
