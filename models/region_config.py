@@ -143,6 +143,20 @@ class Retention(_Strict):
     rule: Rule
 
 
+class Purpose(_Strict):
+    text: str  # Dutch, B1, as the reply states it ("Wij gebruiken uw gegevens om ...")
+    rule: Rule
+
+
+class InzageInformation(_Strict):
+    """Items a and d of the inzage reply, from the protocol (e.g. Rotterdam PP art. 3, 11):
+    what the data are processed for, and how long they are kept."""
+
+    purposes: list[Purpose] = Field(min_length=1)
+    retention_text: str  # the period, or the criteria to determine it, in B1 Dutch
+    retention_rule: Rule
+
+
 class RefusalGround(_Strict):
     id: str
     label: str  # Dutch, as the protocol words it
@@ -186,6 +200,7 @@ class RegionConfig(_Strict):
     identity: IdentityRule
     retention: Retention
     refusal_grounds: list[RefusalGround] = Field(min_length=1)
+    inzage_information: InzageInformation
     complaint: Rule  # where the protocol names the Autoriteit Persoonsgegevens
     partners: list[PartnerConfig] = Field(min_length=1)
 

@@ -46,6 +46,8 @@ def _region(region_id: str, suspend: bool) -> dict:
         "identity": {"methods": ["in_persoon"], "places": ["ZVH"], "bring": ["paspoort"], "rule": rule},
         "retention": {"request_file_years": 2, "rule": rule},
         "refusal_grounds": [{"id": "a", "label": "grond a", "rule": rule}],
+        "inzage_information": {"purposes": [{"text": "doel", "rule": rule}], "retention_text": "kort",
+                               "retention_rule": rule},
         "complaint": rule,
         "partners": [{"slug": "gemeente-test", "name": "Gemeente Test", "kind": "gemeente", "regime": "avg"}],
     }

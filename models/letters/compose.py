@@ -16,19 +16,6 @@ from models.letters.render import render_html
 from models.region_config import RegionConfig, get_region
 from models.tables import CaseRegistration, DataSubject, Letter, Partner, Representative, Request
 
-# Items a and d of the inzage reply. The protocols state the purpose and the retention
-# rule in general terms (e.g. Rotterdam PP art. 3 and 11); the article is cited beside it.
-PURPOSE = (
-    "Partners werken in het {name} samen om complexe problemen rond personen aan te pakken: "
-    "zorg en veiligheid in samenhang, om criminaliteit, overlast en terugval te voorkomen "
-    "(zie {source})."
-)
-RETENTION = (
-    "Wij bewaren gegevens niet langer dan nodig is voor de samenwerking in uw casus. "
-    "Daarna worden zij vernietigd of geanonimiseerd, volgens de regels van {source}."
-)
-
-
 def letter_key(request: Request, suffix: str) -> str:
     return f"{request.id}:{suffix}"
 
@@ -97,12 +84,15 @@ def data_item(session: Session, reg: CaseRegistration) -> c.DataItem:
     )
 
 
-def purpose_text(region: RegionConfig) -> str:
-    return PURPOSE.format(name=region.short_name, source=region.source.title)
+def purposes(region: RegionConfig) -> list[str]:
+    """Item a of the inzage reply: the region's purposes, each with its article."""
+    return [f"{p.text} ({p.rule.article})" for p in region.inzage_information.purposes]
 
 
-def retention_text(region: RegionConfig) -> str:
-    return RETENTION.format(source=region.source.title)
+def retention(region: RegionConfig) -> str:
+    """Item d of the inzage reply: how long the data are kept, with the article."""
+    info = region.inzage_information
+    return f"{info.retention_text} ({info.retention_rule.article})"
 
 
 def issue(

@@ -165,10 +165,10 @@ def _inzage(session, request, right, today, actor, redate) -> None:
     if shown:
         ctx = c.InzageBesluitContext(
             **compose.base(session, request, today, to, "inzage_besluit"), **compose.received(request),
-            purposes=[compose.purpose_text(region)],
+            purposes=compose.purposes(region),
             data_categories=sorted({i.category for i in shown}),
             recipients=sorted({i.supplier for i in shown} | {"de partners in het " + region.rights[rtype].forum}),
-            retention=compose.retention_text(region), items=shown, withheld=withheld,
+            retention=compose.retention(region), items=shown, withheld=withheld,
             referrals=referrals(session, request),
         )
         compose.issue(session, request, "inzage_besluit", key, ctx, actor, send_now=False, redate=redate)

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Callable
 
 from models.enums import DecisionOutcome, PartnerKind, Regime, RequestType, RoutingTarget
+from models.letters import compose
 from models.letters import context as c
 from models.letters.kinds import LetterKind, get_kind
 from models.region_config import PartnerConfig, RegionConfig, RoutingBody
@@ -169,23 +170,14 @@ def _inzage_besluit(region, kind):
     return c.InzageBesluitContext(
         **_base(region, kind, date(2026, 2, 26), their_letter_date=THEIR_LETTER),
         received_on=RECEIVED,
-        purposes=[
-            "Uw situatie bespreken met de organisaties die u helpen of bij u betrokken zijn, "
-            "omdat er problemen zijn op het gebied van zorg en veiligheid.",
-            "Samen een plan van aanpak maken en uitvoeren, en afspreken wie wat doet.",
-            "Bijhouden of de afspraken worden nagekomen en of de aanpak helpt.",
-        ],
+        purposes=compose.purposes(region),
         data_categories=sorted({i.category for i in items}),
         recipients=[
             f"De organisaties die aan het casusoverleg over u meedoen: {gemeente} en {zorg}.",
             f"De medewerkers van het {region.letterhead.organisation} die uw casus begeleiden "
             "(procesregisseurs).",
         ],
-        retention=(
-            "Wij bewaren uw gegevens zolang dat nodig is voor de aanpak van de casus. Na het "
-            "afsluiten van de casus bewaren wij ze nog ten hoogste vijf jaar. Daarna vernietigen "
-            "wij ze of maken wij ze anoniem."
-        ),
+        retention=compose.retention(region),
         items=items,
         withheld=[_withheld(region)],
         referrals=_referrals(region, [RequestType.inzage])[:1],
