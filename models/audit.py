@@ -9,7 +9,7 @@ import json
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlmodel import Session, select
 
 from models.tables.audit import AuditEvent
@@ -40,6 +40,7 @@ def record(
     **detail: Any,
 ) -> AuditEvent:
     """Append one event, chained to the last one. Runs inside the caller's transaction."""
+    _serialise_writers(session)
     last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
     prev = last.hash if last else GENESIS
     at = utcnow()
@@ -56,6 +57,17 @@ def record(
     session.add(ev)
     session.flush()
     return ev
+
+
+AUDIT_LOCK = 0x5245434854  # an arbitrary constant: "RECHT"
+
+
+def _serialise_writers(session: Session) -> None:
+    """Parallel tasks (the consultation fan-out) write events at the same moment. On
+    PostgreSQL a transaction-scoped advisory lock makes them take turns, so the chain never
+    forks; elsewhere the unique ``prev_hash`` refuses a fork and the task's retry redoes it."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=AUDIT_LOCK))
 
 
 def verify_chain(session: Session) -> int:
