@@ -45,6 +45,7 @@ class ScenarioRequest(_M):
     forwarded_on: Optional[date] = None
     channel: str = "brief"
     representative: Optional[dict[str, Any]] = None
+    statements: dict[RequestType, str] = Field(default_factory=dict)
 
 
 class Event(_M):

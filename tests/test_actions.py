@@ -140,3 +140,19 @@ def test_late_extension_is_refused_and_changes_nothing(loaded):
         record_extension(s, request_id, ExtensionInput(type="inzage", reason="veel partners te raadplegen",
                                                        recorded_on=TODAY), "tester", TODAY)
     assert _counts(loaded) == before
+
+
+def test_the_betrokkenes_own_words_are_kept_per_right_and_encrypted(loaded):
+    from sqlalchemy import text
+
+    words = "Ik heb een nieuwe baan en wil een nieuwe start."
+    request_id = _register(_request(types=["verzet"], statements={"verzet": words}))
+    with Session(loaded) as s:
+        right = s.exec(select(RequestRight).where(RequestRight.request_id == request_id)).one()
+        assert right.statement == words
+        raw = s.connection().execute(text("SELECT statement FROM requestright")).scalar_one()
+        assert "baan" not in raw
+    before = _counts(loaded)
+    with pytest.raises(ActionError, match="niet is gevraagd"):
+        _register(_request(types=["inzage"], statements={"verzet": words}))
+    assert _counts(loaded) == before

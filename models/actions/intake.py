@@ -53,6 +53,8 @@ class RequestInput(_Input):
     forwarded_on: Optional[date] = None  # when that partner forwarded it to the ZVH
     channel: Channel = Channel.brief
     representative: Optional[RepresentativeInput] = None
+    # The betrokkene's own words per right: the grounds of a verzet, the correction asked for.
+    statements: dict[RequestType, str] = Field(default_factory=dict)
 
 
 class RegistrationInput(_Input):
@@ -122,6 +124,9 @@ def register_request(session: Session, data: RequestInput, actor: str, today: da
     if not reply_address:
         raise ActionError("adres ontbreekt: zonder adres kan het antwoord niet worden verstuurd")
     types = list(dict.fromkeys(data.types))  # one right once, order kept
+    stray = set(data.statements) - set(types)
+    if stray:
+        raise ActionError(f"toelichting bij een recht dat niet is gevraagd: {sorted(t.value for t in stray)}")
     subject = find_or_create_subject(session, data.subject)
     year = data.received_on.year
     prefix = f"{region.reference_prefix}-{year}-"
@@ -139,7 +144,8 @@ def register_request(session: Session, data: RequestInput, actor: str, today: da
     session.add(request)
     session.flush()
     for rtype in types:
-        session.add(RequestRight(request_id=request.id, type=rtype.value))
+        statement = (data.statements.get(rtype) or "").strip() or None
+        session.add(RequestRight(request_id=request.id, type=rtype.value, statement=statement))
     if data.representative:
         rep = data.representative
         session.add(Representative(

@@ -197,7 +197,7 @@ def _verzet(session, request, right, today, actor, redate) -> None:
         **compose.base(session, request, today, compose.requester_addressee(session, request), "besluit_verzet"),
         **compose.received(request),
         processing=f"het gebruik van uw gegevens in het {region.short_name}",
-        grounds_given="de bijzondere persoonlijke omstandigheden die u in uw verzoek noemt",
+        grounds_given=right.statement or "de bijzondere persoonlijke omstandigheden die u in uw verzoek noemt",
         outcome=outcome,
         considerations="Wij hebben uw persoonlijke situatie afgewogen tegen het belang van de samenwerking "
                        f"in het {region.rights[RequestType.verzet].forum}.",
@@ -224,7 +224,8 @@ def _correction(session, request, right, today, actor, redate) -> None:
         ))
     ctx = c.BesluitCorrectieContext(
         **compose.base(session, request, today, compose.requester_addressee(session, request), "besluit_correctie"),
-        **compose.received(request), request_type=rtype, requested=REQUESTED[rtype], decisions=items,
+        **compose.received(request), request_type=rtype, decisions=items,
+        requested=REQUESTED[rtype] + (f' U schreef: "{right.statement}"' if right.statement else ""),
         recipients_informed=sorted(p.name for p in recipients(session, request)) if rtype in NOTICE_TYPE else [],
     )
     compose.issue(session, request, "besluit_correctie", f"{REPLY_PREFIX}{rtype.value}", ctx, actor,

@@ -39,6 +39,9 @@ class RequestRight(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     request_id: str = Field(foreign_key="request.id", index=True, max_length=32)
     type: str = Field(max_length=32)  # models.enums.RequestType
+    # The betrokkene's own words for this right (the grounds of a verzet, the correction
+    # asked for): the reply answers them.
+    statement: Optional[str] = encrypted(nullable=True)
     outcome: Optional[str] = Field(default=None, max_length=16)  # models.enums.DecisionOutcome
     decided_on: Optional[date] = None
     executed_on: Optional[date] = None  # verzet: the execution milestone
