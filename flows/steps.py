@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, select
 
 from models import audit
+from models.actions.common import partner_row
 from models.deadlines import consultation_schedule
 from models.enums import ClockEventKind, RequestStatus, RequestType, TaskStatus
 from models.holidays import add_working_days
@@ -23,10 +24,6 @@ from models.tables import ClockEvent, ConsultationTask, DataSubject, IdentityChe
 
 ACTOR = "system:flow"
 IDENTIFY_WITHIN_WORKING_DAYS = 10
-
-
-def _partner(session: Session, region_id: str, slug: str) -> Partner:
-    return session.exec(select(Partner).where(Partner.region_id == region_id, Partner.slug == slug)).one()
 
 
 def _set_status(session: Session, request: Request, status: RequestStatus, today: date) -> None:
@@ -85,7 +82,7 @@ def route(session: Session, request: Request, today: date) -> None:
     check = session.exec(select(IdentityCheck).where(IdentityCheck.request_id == request.id)).first()
     referral_ctx: list[c.Referral] = []
     for n, ref in enumerate(plan.referrals, start=1):
-        partner = _partner(session, region.id, ref.partner_slug)
+        partner = partner_row(session, region, ref.partner_slug)
         row = session.exec(select(Referral).where(
             Referral.request_id == request.id, Referral.partner_id == partner.id, Referral.target == ref.target.value
         )).first()
@@ -137,7 +134,7 @@ def consultation_partners(session: Session, request: Request) -> list[str]:
 def open_consultation(session: Session, request: Request, partner_slug: str, today: date) -> None:
     """One consultation task and its letter for one supplying partner (mapped in parallel)."""
     region = get_region(request.region_id)
-    partner = _partner(session, region.id, partner_slug)
+    partner = partner_row(session, region, partner_slug)
     task = session.exec(select(ConsultationTask).where(
         ConsultationTask.request_id == request.id, ConsultationTask.partner_id == partner.id
     )).first()
