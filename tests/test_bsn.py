@@ -23,3 +23,11 @@ def test_eight_digits_get_their_leading_zero_back():
 def test_spaces_and_dots_are_ignored():
     assert normalize_bsn("1112.22.333") == "111222333"
     assert normalize_bsn(" 111 222 333 ") == "111222333"
+
+
+@pytest.mark.parametrize("bsn", ["１２３４５６７８２", "١٢٣٤٥٦٧٨٢", "123-456-782", "123456782\n", "12345678²"])
+def test_only_ascii_digits_count(bsn):
+    """Full-width and other Unicode digits pass str.isdigit() and the elfproef, but would
+    make the same person a second subject: they are refused."""
+    with pytest.raises(InvalidBSN, match="alleen de cijfers"):
+        normalize_bsn(bsn)
