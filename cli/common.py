@@ -1,24 +1,43 @@
-"""What every command shares: one-line errors, JSON output, loading regions."""
-import functools
-import json
-import sys
-from typing import Any, Callable, NoReturn
+"""What every command shares: one place that turns every error into one Dutch line, reading
+input files safely, JSON output, loading regions.
 
+Every command line error is one line ``fout: ...`` on stderr with exit code 2 — a wrong
+option, a missing argument, an unreadable file, a refused input — and a refused input has
+changed nothing. A failure after something was recorded (the next automatic step) is one
+line ``storing: ...`` with exit code 1. No command prints a traceback (set
+RECHTENLOKET_DEBUG=1 to see one while developing).
+"""
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn, Optional
+
+from typer._click import exceptions as click  # typer vendors its own copy of click
+from typer.exceptions import Abort
 import typer
+from typer.core import TyperGroup
 
 from models.region_config import ConfigError, RegionConfig, load_regions
 from models.settings import get_settings
+from models.validation import one_line
 
 EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 1
+MAX_INPUT_BYTES = 1_000_000  # an input file or a text on standard input
+MAX_JSON_DEPTH = 32
 
 
 class UserError(Exception):
     """Bad input from the user: reported as one line, exit code 2, nothing changed."""
 
 
+class Failure(Exception):
+    """Something was recorded, but what had to follow did not succeed: exit code 1."""
+
+
 def fail(message: str) -> NoReturn:
-    typer.echo(f"fout: {message}", err=True)
-    raise typer.Exit(EXIT_BAD_INPUT)
+    raise UserError(message)
 
 
 def print_json(data: Any) -> None:
@@ -26,10 +45,7 @@ def print_json(data: Any) -> None:
 
 
 def regions() -> dict[str, RegionConfig]:
-    try:
-        return load_regions(get_settings().config_dir)
-    except ConfigError as exc:
-        fail(str(exc))
+    return load_regions(get_settings().config_dir)
 
 
 def region(region_id: str) -> RegionConfig:
@@ -39,42 +55,138 @@ def region(region_id: str) -> RegionConfig:
     return all_regions[region_id]
 
 
+# ------------------------------------------------------------------ reading input
+
+
+def read_text(source: str, what: str) -> str:
+    """A text from a file, or from standard input when ``source`` is "-". Personal free text
+    is never a command-line argument: arguments are visible to every user in ``ps``."""
+    try:
+        if source == "-":
+            raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        else:
+            path = Path(source)
+            if path.is_dir():
+                fail(f"{what}: {source} is een map, geen bestand")
+            with path.open("rb") as fh:
+                raw = fh.read(MAX_INPUT_BYTES + 1)
+    except FileNotFoundError:
+        fail(f"{what}: bestand {source} bestaat niet")
+    except PermissionError:
+        fail(f"{what}: geen toegang tot {source}")
+    except OSError as exc:
+        fail(f"{what}: {source} is niet te lezen ({exc.strerror or type(exc).__name__})")
+    if len(raw) > MAX_INPUT_BYTES:
+        fail(f"{what}: te groot (hoogstens {MAX_INPUT_BYTES // 1_000_000} MB)")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        fail(f"{what}: geen UTF-8-tekst")
+
+
+def _depth(value: Any, limit: int) -> int:
+    stack, deepest = [(value, 1)], 1
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > limit:
+            return depth
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
+
+
+def read_json(source: str, what: str = "invoer") -> Any:
+    """A JSON document from a file (or "-" for standard input), within sane limits."""
+    text = read_text(source, what)
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        fail(f"{what}: JSON is te diep genest")
+    except json.JSONDecodeError as exc:
+        fail(f"{what}: geen geldige JSON (regel {exc.lineno}, kolom {exc.colno})")
+    if _depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        fail(f"{what}: JSON is te diep genest (hoogstens {MAX_JSON_DEPTH} niveaus)")
+    return data
+
+
+def read_json_object(source: str, what: str = "invoer") -> dict:
+    data = read_json(source, what)
+    if not isinstance(data, dict):
+        fail(f"{what}: verwacht een JSON-object {{...}}")
+    return data
+
+
+# ------------------------------------------------------------------ errors, in one place
+
+
 def _expected_errors() -> tuple[type[BaseException], ...]:
+    from pydantic import ValidationError
+
     from models.bsn import InvalidBSN
     from models.crypto import MissingKey
 
-    return (UserError, ConfigError, InvalidBSN, MissingKey, LookupError, ValueError)
+    return (UserError, ConfigError, InvalidBSN, MissingKey, ValidationError, LookupError, ValueError)
 
 
-def one_line(exc: BaseException) -> str:
-    """An exception as one Dutch line; a pydantic error names the field."""
-    from pydantic import ValidationError
+def _usage_in_dutch(exc: click.ClickException) -> str:
+    if isinstance(exc, click.MissingParameter):
+        hint = exc.param.get_error_hint() if exc.param is not None else "een waarde"
+        return f"{hint} ontbreekt"
+    if isinstance(exc, click.NoSuchOption):
+        return f"onbekende optie {exc.option_name}"
+    if isinstance(exc, click.BadOptionUsage):
+        return f"optie {exc.option_name} verkeerd gebruikt"
+    if isinstance(exc, click.BadParameter):
+        hint = exc.param.get_error_hint() if exc.param is not None else "een waarde"
+        return f"{hint}: ongeldige waarde"
+    message = exc.format_message()
+    if message.startswith("No such command"):
+        return "onbekend commando " + message.split(" ", 3)[-1].rstrip(".")
+    if message.startswith("Got unexpected extra argument"):
+        return "te veel argumenten: " + message.split("(", 1)[-1].rstrip(")")
+    if message.startswith("Missing command"):
+        return "kies een commando (zie --help)"
+    return "het commando is niet goed gebruikt (zie --help)"
 
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        msg = first["msg"].removeprefix("Value error, ")
-        return f"{key}: {msg}" if key else msg
-    return str(exc.args[0]) if exc.args else str(exc)
 
+class OneLineErrors(TyperGroup):
+    """The top-level command group: whatever goes wrong ends as one line (module doc)."""
 
-def handles_errors(func: Callable) -> Callable:
-    """Decorate a command: expected errors become 'fout: ...' on stderr and exit code 2."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        code, line = 0, None
         try:
-            return func(*args, **kwargs)
+            result = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
+                                  standalone_mode=False, **extra)
+            code = result if isinstance(result, int) else 0
+        except click.NoArgsIsHelpError:  # typer has printed the help already
+            code, line = EXIT_BAD_INPUT, "fout: kies een commando (zie hierboven)"
+        except click.ClickException as exc:
+            code, line = EXIT_BAD_INPUT, f"fout: {_usage_in_dutch(exc)}"
+        except Abort:
+            code, line = EXIT_FAILURE, "afgebroken"
+        except Failure as exc:
+            code, line = EXIT_FAILURE, f"storing: {one_line(exc)}"
         except _expected_errors() as exc:
-            fail(one_line(exc))
+            code, line = EXIT_BAD_INPUT, f"fout: {one_line(exc)}"
+        except Exception as exc:  # noqa: BLE001 - never a traceback at the user
+            if os.environ.get("RECHTENLOKET_DEBUG") == "1":
+                raise
+            code, line = EXIT_FAILURE, f"storing: onverwachte fout ({type(exc).__name__})"
+        if line:
+            typer.echo(line, err=True)
+        if standalone_mode:
+            sys.exit(code)
+        return code
 
-    return wrapper
 
-
-def run(app: typer.Typer) -> None:
-    """Run the app; any expected error becomes one line on stderr and exit code 2."""
-    try:
-        app(standalone_mode=True)
-    except _expected_errors() as exc:
-        typer.echo(f"fout: {one_line(exc)}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+def option_value(value: Optional[str], option: str) -> Optional[str]:
+    """An option's text, stripped; blank counts as not given."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        fail(f"{option} is leeg")
+    return value

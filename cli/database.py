@@ -1,7 +1,7 @@
 """``init`` and the developers' ``db revision``."""
 import typer
 
-from cli.common import handles_errors, print_json
+from cli.common import print_json
 from models.settings import get_settings
 
 
@@ -12,7 +12,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(db, name="db")
 
 
-@handles_errors
 def init(as_json: bool = typer.Option(False, "--json", help="Samenvatting als JSON.")) -> None:
     """Maak of upgrade de database en laad de regio's uit config/."""
     from models.bootstrap import initialise
@@ -31,7 +30,6 @@ def init(as_json: bool = typer.Option(False, "--json", help="Samenvatting als JS
     )
 
 
-@handles_errors
 def revision(message: str = typer.Argument(..., help="Wat er aan het schema verandert.")) -> None:
     """Schrijf een Alembic-migratie uit het verschil tussen tabellen en database."""
     from models.schema import new_revision, upgrade_database

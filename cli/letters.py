@@ -5,16 +5,10 @@
 """
 import json
 from pathlib import Path
-from typing import NoReturn
 
 import typer
 
-EXIT_BAD_INPUT = 2
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"fout: {message}", err=True)
-    raise typer.Exit(EXIT_BAD_INPUT)
+from cli.common import fail as _fail
 
 
 def register(app: typer.Typer) -> None:
@@ -70,9 +64,12 @@ def preview(
         pdf = render_pdf(html)
     except (LetterIncomplete, PdfUnavailable) as exc:
         _fail(str(exc))
-    out.mkdir(parents=True, exist_ok=True)
     html_path, pdf_path = out / f"{letter_kind.id}.html", out / f"{letter_kind.id}.pdf"
-    html_path.write_text(html, encoding="utf-8")
-    pdf_path.write_bytes(pdf)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        html_path.write_text(html, encoding="utf-8")
+        pdf_path.write_bytes(pdf)
+    except OSError as exc:
+        _fail(f"--out: {out} is niet te schrijven ({exc.strerror or type(exc).__name__})")
     typer.echo(str(html_path))
     typer.echo(str(pdf_path))

@@ -5,6 +5,7 @@ import typer
 from cli import common, database, letters, regions, requests, scenario, termijn
 
 app = typer.Typer(
+    cls=common.OneLineErrors,
     name="rechtenloket",
     help="Rechtenloket: verzoeken van betrokkenen bij Zorg- en Veiligheidshuizen.",
     no_args_is_help=True,
@@ -17,7 +18,7 @@ for module in (database, regions, requests, scenario, termijn, letters):
 
 
 def main() -> None:
-    common.run(app)
+    app()
 
 
 if __name__ == "__main__":

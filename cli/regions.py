@@ -4,7 +4,6 @@ from typing import Optional
 import typer
 
 from cli import common
-from cli.common import handles_errors
 
 
 def register(app: typer.Typer) -> None:
@@ -12,7 +11,6 @@ def register(app: typer.Typer) -> None:
     app.command("partners")(list_partners)
 
 
-@handles_errors
 def list_regions(as_json: bool = typer.Option(False, "--json", help="Uitvoer als JSON.")) -> None:
     """Toon de regio's met hun ondertekenaar en aantal partners."""
     rows = [
@@ -32,7 +30,6 @@ def list_regions(as_json: bool = typer.Option(False, "--json", help="Uitvoer als
         _table(rows, ["id", "name", "signatory", "partners"])
 
 
-@handles_errors
 def list_partners(
     region: str = typer.Option(..., "--region", help="Regio-id, zie 'rechtenloket regions'."),
     kind: Optional[str] = typer.Option(None, "--kind", help="Alleen dit soort partner."),

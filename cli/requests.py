@@ -1,19 +1,25 @@
 """The coordinator's commands: register a request, record what happened, show it.
 
-Every command records its event in one transaction and then runs the request flow, which
-carries the request as far as it can go (flows/advance.py).
+Every command records its event in one transaction (the action refuses bad input before it
+writes anything), and then runs the request flow, which carries the request as far as it
+can go (flows/advance.py). Recording and advancing are separate: when the process dies
+between the two, running the same command again (or ``request advance``) finishes the job,
+and a repeated command says that it was already recorded.
+
+Personal free text (the eigen verklaring, the reason of an extension) is read from a file
+or from standard input (``-``), never taken from the command line, where ``ps`` shows it.
 """
-import json
 from datetime import date
-from pathlib import Path
 from typing import Callable, Optional
 
 import typer
 
-from cli.common import fail, handles_errors, print_json
+from cli.common import Failure, fail, print_json, read_json_object, read_text
+from flows import crash
 
 ACTOR = "cli"
 TODAY = typer.Option(None, "--today", help="Datum van vandaag (JJJJ-MM-DD); standaard de echte datum.")
+AS_JSON = typer.Option(False, "--json", help="Uitvoer als JSON.")
 
 
 def register(app: typer.Typer) -> None:
@@ -26,29 +32,45 @@ def register(app: typer.Typer) -> None:
     app.command("sweep")(sweep)
 
 
-def _today(value: Optional[str]) -> date:
-    return date.fromisoformat(value) if value else date.today()
+def _day(value: Optional[str], option: str) -> date:
+    from models.actions.inputs import EARLIEST, LATEST
 
-
-def _json_file(path: Path) -> dict:
+    if value is None:
+        return date.today()
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        fail(f"{path}: geen leesbaar JSON-bestand ({exc})")
+        day = date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: {value!r} is geen datum (JJJJ-MM-DD)")
+    if not EARLIEST <= day <= LATEST:
+        fail(f"{option}: datum moet tussen {EARLIEST.year} en {LATEST.year} liggen")
+    return day
 
 
-def _record_and_advance(request_id: str, today: date, action: Callable) -> str:
-    """Run the action in one transaction, then the flow; returns the request's id."""
+def _advance(request_id: str, today: date) -> None:
+    """Carry the request on; a failed step is recorded on the request (request show)."""
     from flows.advance import advance_request
-    from models.actions.common import get_request
+    from flows.guard import StepFailed
+
+    try:
+        advance_request(request_id, today.isoformat())
+    except StepFailed as failure:
+        _print_view(request_id, today, False)
+        raise Failure(f"vastgelegd, maar de automatische stap {failure.step} is mislukt ({failure.code}); "
+                      "het verzoek staat als mislukt gemarkeerd en de manager is ingelicht. "
+                      "Is de oorzaak weg, dan zet 'rechtenloket request advance' de verwerking voort") from None
+
+
+def _record(action: Callable, today: date, as_json: bool = False) -> None:
+    """Record the action in one transaction, then advance the request."""
     from models.db import session_scope
 
     with session_scope() as s:
-        request = get_request(s, request_id)
-        action(s, request.id)
-        rid = request.id
-    advance_request(rid, today.isoformat())
-    return rid
+        recorded = action(s)
+    crash.boundary(f"after:commit:{recorded.action}")  # recorded, not yet advanced
+    if recorded.repeated:
+        typer.echo(recorded.message, err=True)
+    _advance(recorded.request_id, today)
+    _print_view(recorded.request_id, today, as_json)
 
 
 def _print_view(request_id: str, today: date, as_json: bool) -> None:
@@ -60,132 +82,146 @@ def _print_view(request_id: str, today: date, as_json: bool) -> None:
         view = request_view(s, s.get(Request, request_id), today)
     if as_json:
         print_json(view)
-    else:
-        typer.echo(f"{view['reference']} ({view['region']}): {view['status']}, wacht op: {view['waits_for']}")
-        for r in view["rights"]:
-            typer.echo(f"  {r['type']}: {r['outcome'] or '-'}; uiterlijk {r['deadlines']['protocol_due']} "
-                       f"({r['deadlines']['status']})")
+        return
+    typer.echo(f"{view['reference']} ({view['region']}): {view['status']}, wacht op: {view['waits_for']}")
+    if view["failure"]:
+        f = view["failure"]
+        typer.echo(f"  MISLUKT sinds {f['since']}: stap {f['step']} ({f['code']})")
+    for r in view["rights"]:
+        typer.echo(f"  {r['type']}: {r['outcome'] or '-'}; uiterlijk {r['deadlines']['protocol_due']} "
+                   f"({r['deadlines']['status']})")
 
 
-@handles_errors
-def register_cmd(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Verzoek als JSON."),
-                 today: Optional[str] = TODAY, as_json: bool = typer.Option(False, "--json")) -> None:
-    """Registreer een verzoek (JSON zoals in docs/scenario.md, onderdeel 'request' met region en subject)."""
-    from flows.advance import advance_request
-    from models.actions.intake import RequestInput, register_request
+def _request_id(reference: str) -> str:
+    from models.actions.common import get_request
     from models.db import session_scope
 
-    day = _today(today)
-    data = RequestInput.model_validate(_json_file(file))
     with session_scope() as s:
-        rid = register_request(s, data, ACTOR, day).id
-    advance_request(rid, day.isoformat())
-    _print_view(rid, day, as_json)
+        return get_request(s, reference).id
 
 
-@handles_errors
-def identity(request_id: str, officer: str = typer.Option(...), document_type: str = typer.Option(...),
-             last_digits: str = typer.Option(..., help="Alleen de laatste cijfers, nooit een kopie."),
+def register_cmd(
+    file: str = typer.Argument(..., help="Verzoek als JSON-bestand (- leest van standaardinvoer)."),
+    key: Optional[str] = typer.Option(None, "--key", help="Eigen sleutel: een tweede, ander verzoek met "
+                                      "dezelfde betrokkene, soorten, ontvangstdatum en kanaal."),
+    today: Optional[str] = TODAY, as_json: bool = AS_JSON,
+) -> None:
+    """Registreer een verzoek (JSON zoals in docs/scenario.md, onderdeel 'request' met region en subject).
+
+    Hetzelfde verzoek nog eens registreren maakt geen tweede verzoek."""
+    from models.actions.intake import RequestInput, register_request
+
+    day = _day(today, "--today")
+    data = RequestInput.model_validate(read_json_object(file, "verzoek"))
+    _record(lambda s: register_request(s, data, ACTOR, day, key=key), day, as_json)
+
+
+def identity(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+             officer: str = typer.Option(..., help="Wie de identiteit vaststelde (naam of functie)."),
+             document_type: str = typer.Option(..., help="paspoort, identiteitskaart, rijbewijs of verblijfsdocument."),
+             last_digits: str = typer.Option(..., help="Alleen de laatste 2-4 tekens, nooit een kopie."),
              method: str = typer.Option("in_persoon"), place: Optional[str] = typer.Option(None),
-             checked_on: Optional[str] = typer.Option(None, "--on"), today: Optional[str] = TODAY) -> None:
+             checked_on: Optional[str] = typer.Option(None, "--on", help="Datum van de controle (standaard vandaag)."),
+             today: Optional[str] = TODAY) -> None:
     """Leg de identificatie vast."""
-    from models.actions.identity import IdentityInput, record_identity
     from models.actions.common import get_request
+    from models.actions.identity import IdentityInput, record_identity
     from models.region_config import get_region
 
-    day = _today(today)
+    day = _day(today, "--today")
+    on = _day(checked_on, "--on") if checked_on else day
 
-    def act(s, rid):
-        region = get_region(get_request(s, rid).region_id)
-        record_identity(s, rid, IdentityInput(
-            method=method, place=place or region.identity.places[0], officer=officer,
-            checked_on=date.fromisoformat(checked_on) if checked_on else day,
+    def act(s):
+        region = get_region(get_request(s, request_id).region_id)
+        return record_identity(s, request_id, IdentityInput(
+            method=method, place=place or region.identity.places[0], officer=officer, checked_on=on,
             document_type=document_type, document_last_digits=last_digits), ACTOR, day)
 
-    _print_view(_record_and_advance(request_id, day, act), day, False)
+    _record(act, day)
 
 
-@handles_errors
-def answer(request_id: str, file: Path = typer.Argument(..., exists=True, dir_okay=False),
+def answer(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+           file: str = typer.Argument(..., help="Antwoord als JSON-bestand (- leest van standaardinvoer)."),
            today: Optional[str] = TODAY) -> None:
     """Leg het antwoord van een partner vast (voor partners zonder portaal)."""
     from models.actions.answers import AnswerInput, record_answer
 
-    day = _today(today)
-    data = AnswerInput.model_validate(_json_file(file))
-    _print_view(_record_and_advance(request_id, day, lambda s, rid: record_answer(s, rid, data, ACTOR, day)), day, False)
+    day = _day(today, "--today")
+    data = AnswerInput.model_validate(read_json_object(file, "antwoord"))
+    _record(lambda s: record_answer(s, request_id, data, ACTOR, day), day)
 
 
-@handles_errors
-def decide(request_id: str, file: Path = typer.Argument(..., exists=True, dir_okay=False),
+def decide(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+           file: str = typer.Argument(..., help="Besluit als JSON-bestand (- leest van standaardinvoer)."),
            today: Optional[str] = TODAY) -> None:
     """Leg het besluit van het overleg vast (forum, datum, deelnemers, uitkomst per recht)."""
     from models.actions.decisions import DeliberationInput, record_decision
 
-    day = _today(today)
-    data = DeliberationInput.model_validate(_json_file(file))
-    _print_view(_record_and_advance(request_id, day, lambda s, rid: record_decision(s, rid, data, ACTOR, day)), day, False)
+    day = _day(today, "--today")
+    data = DeliberationInput.model_validate(read_json_object(file, "besluit"))
+    _record(lambda s: record_decision(s, request_id, data, ACTOR, day), day)
 
 
-@handles_errors
-def execute(request_id: str, type: str = typer.Option(...), statement: Optional[str] = typer.Option(None),
+def execute(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+            type: str = typer.Option(..., help="Het recht dat is uitgevoerd, bv. verwijdering."),
+            statement_file: Optional[str] = typer.Option(
+                None, "--statement-file", help="Eigen verklaring: bestand met de tekst (- leest van standaardinvoer)."),
             today: Optional[str] = TODAY) -> None:
     """Leg vast dat een toegewezen besluit is uitgevoerd."""
     from models.actions.decisions import ExecutionInput, record_execution
 
-    day = _today(today)
+    day = _day(today, "--today")
+    statement = read_text(statement_file, "--statement-file") if statement_file else None
     data = ExecutionInput(type=type, executed_on=day, statement=statement)
-    _print_view(_record_and_advance(request_id, day, lambda s, rid: record_execution(s, rid, data, ACTOR, day)), day, False)
+    _record(lambda s: record_execution(s, request_id, data, ACTOR, day), day)
 
 
-@handles_errors
-def extend(request_id: str, type: str = typer.Option(...), reason: str = typer.Option(...),
+def extend(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+           type: str = typer.Option(..., help="Het recht waarvan de termijn wordt verlengd."),
+           reason_file: str = typer.Option(
+               ..., "--reason-file", help="Bestand met de reden (- leest van standaardinvoer)."),
            today: Optional[str] = TODAY) -> None:
     """Verleng de wettelijke termijn (AVG art. 12 lid 3); de brief gaat direct mee."""
     from models.actions.replies import ExtensionInput, record_extension
 
-    day = _today(today)
-    data = ExtensionInput(type=type, reason=reason, recorded_on=day)
-    _print_view(_record_and_advance(request_id, day, lambda s, rid: record_extension(s, rid, data, ACTOR, day)), day, False)
+    day = _day(today, "--today")
+    data = ExtensionInput(type=type, reason=read_text(reason_file, "--reason-file"), recorded_on=day)
+    _record(lambda s: record_extension(s, request_id, data, ACTOR, day), day)
 
 
-@handles_errors
-def send(request_id: str, today: Optional[str] = TODAY) -> None:
+def send(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+         today: Optional[str] = TODAY) -> None:
     """Keur de antwoorden goed en verstuur ze; daarna sluit het verzoek."""
     from models.actions.replies import send_replies
 
-    day = _today(today)
-    _print_view(_record_and_advance(request_id, day, lambda s, rid: send_replies(s, rid, ACTOR, day)), day, False)
+    day = _day(today, "--today")
+    _record(lambda s: send_replies(s, request_id, ACTOR, day), day)
 
 
-@handles_errors
-def show(request_id: str, today: Optional[str] = TODAY, as_json: bool = typer.Option(False, "--json")) -> None:
+def show(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+         today: Optional[str] = TODAY, as_json: bool = AS_JSON) -> None:
     """Toon een verzoek: status, termijnen, doorverwijzingen, raadplegingen, brieven."""
-    from models.actions.common import get_request
-    from models.db import session_scope
-
-    with session_scope() as s:
-        rid = get_request(s, request_id).id
-    _print_view(rid, _today(today), as_json)
+    _print_view(_request_id(request_id), _day(today, "--today"), as_json)
 
 
-@handles_errors
 def sweep(today: Optional[str] = TODAY) -> None:
     """De dagelijkse ronde: herinneringen, escalaties, en elk open verzoek verder."""
     from flows.advance import sla_sweep
 
-    print_json(sla_sweep(_today(today).isoformat()))
+    print_json(sla_sweep(_day(today, "--today").isoformat()))
 
 
-@handles_errors
-def advance(request_id: str, today: Optional[str] = TODAY) -> None:
+def advance(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+            today: Optional[str] = TODAY) -> None:
     """Draai de flow voor één verzoek nu (bijvoorbeeld na een storing)."""
-    from flows.advance import advance_request
     from models.actions.common import get_request
     from models.db import session_scope
 
-    day = _today(today)
+    day = _day(today, "--today")
     with session_scope() as s:
-        rid = get_request(s, request_id).id
-    advance_request(rid, day.isoformat())
+        request = get_request(s, request_id)
+        if day < request.first_received_on:
+            fail(f"--today ({day}) ligt vóór de ontvangst van het verzoek ({request.first_received_on})")
+        rid = request.id
+    _advance(rid, day)
     _print_view(rid, day, False)

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from cli.common import fail, handles_errors, print_json
+from cli.common import fail, print_json, read_json_object
 
 
 def register(app: typer.Typer) -> None:
@@ -32,9 +32,8 @@ def fresh_environment(data_dir: Optional[Path]) -> Path:
     return target
 
 
-@handles_errors
 def run(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Scenariobestand (JSON)."),
+    file: Path = typer.Argument(..., help="Scenariobestand (JSON)."),
     as_json: bool = typer.Option(False, "--json", help="Eindtoestand als JSON."),
     data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Lege map voor database en outbox."),
 ) -> None:
@@ -42,10 +41,7 @@ def run(
     from flows import scenario as sc
     from models.settings import get_settings
 
-    try:
-        loaded = sc.load(file)
-    except ValueError as exc:
-        fail(f"{file}: {str(exc).splitlines()[0]}")
+    loaded = sc.Scenario.model_validate(read_json_object(str(file), str(file)))
     target = fresh_environment(data_dir)
     result = sc.play(loaded)
     if as_json:

@@ -23,6 +23,7 @@ from models.deadlines import (
     Suspension,
     compute_clock,
 )
+from models.actions.inputs import EARLIEST, LATEST
 from models.enums import RequestType
 from models.holiday_config import load_decree_days
 from models.region_config import ConfigError
@@ -47,9 +48,12 @@ def _date(value: str, option: str) -> date:
     if not _ISO_DATE.match(value):
         _fail(f"{option}: {value!r} is geen datum (JJJJ-MM-DD)")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         _fail(f"{option}: {value!r} is geen bestaande datum")
+    if not EARLIEST <= day <= LATEST:
+        _fail(f"{option}: datum moet tussen {EARLIEST.year} en {LATEST.year} liggen")
+    return day
 
 
 def _suspension(value: str) -> Suspension:

@@ -4,20 +4,14 @@ import json
 import typer
 from typer.testing import CliRunner
 
-from cli import letters
 from models.letters import KINDS
 
 runner = CliRunner()
 
 
 def _app() -> typer.Typer:
-    app = typer.Typer()
+    from cli.main import app
 
-    @app.callback()
-    def _root() -> None:
-        """Test root."""
-
-    letters.register(app)
     return app
 
 
