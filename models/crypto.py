@@ -67,6 +67,13 @@ def lookup_hash(value: str) -> str:
     return hmac.new(_keys()[1], value.strip().lower().encode(), hashlib.sha256).hexdigest()
 
 
+def keyed_digest(purpose: str, value: str) -> str:
+    """A case-sensitive keyed hash of ``value`` for ``purpose`` (e.g. an action's input):
+    equal inputs give equal digests; without the key nobody can test a guessed BSN."""
+    message = f"{purpose}\x00{value}".encode()
+    return hmac.new(_keys()[1], message, hashlib.sha256).hexdigest()
+
+
 class EncryptedString(TypeDecorator):
     """A text column whose value is Fernet-encrypted on the way into the database."""
 

@@ -18,7 +18,15 @@ def alembic_config() -> Config:
 
 
 def upgrade_database() -> None:
+    """Upgrade to the newest schema; on SQLite, then (re)create the length triggers."""
+    from models.db import get_engine
+    from models.length_limits import sync_sqlite_triggers
+
     command.upgrade(alembic_config(), "head")
+    engine = get_engine()
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
+            sync_sqlite_triggers(conn)
 
 
 def new_revision(message: str) -> None:

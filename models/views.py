@@ -24,6 +24,8 @@ def request_view(session: Session, request: Request, now: date) -> dict:
         "received_on": request.first_received_on.isoformat(),
         "received_by": partners.get(request.received_by_partner_id),
         "closed_on": request.closed_on.isoformat() if request.closed_on else None,
+        "failure": None if request.failed_step is None else {
+            "step": request.failed_step, "code": request.failure_code, "since": _iso(request.failed_on)},
         "delete_after": request.delete_after.isoformat() if request.delete_after else None,
         "rights": [
             {

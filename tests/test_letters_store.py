@@ -25,6 +25,7 @@ def request_id(db) -> str:
     db.flush()
     req = Request(
         reference="TST-2026-0001", region_id="testregio", subject_id=subject.id,
+        subject_name=subject.name, subject_name_hash=subject.name_hash,
         first_received_on=date(2026, 2, 2), channel="brief",
     )
     db.add(req)

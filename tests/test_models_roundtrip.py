@@ -54,6 +54,7 @@ def test_full_request_round_trip(db):
     )
     req = Request(
         reference="TST-2026-0001", region_id="testregio", subject_id=subject.id,
+        subject_name=subject.name, subject_name_hash=subject.name_hash,
         first_received_on=date(2026, 1, 5), received_by_partner_id=gemeente.id,
         forwarded_on=date(2026, 1, 7), channel="via_partner", requester_kind="advocaat",
     )

@@ -2,29 +2,39 @@
 from datetime import date
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 from sqlmodel import Session, select
 
 from models import audit
-from models.actions.common import ActionError, get_request, not_in_future
-from models.enums import DecisionOutcome, RequestStatus, RequestType
+from models.actions.common import (
+    ADVANCE_HINT,
+    ActionError,
+    Recorded,
+    event_key,
+    finish,
+    get_request,
+    not_before,
+    not_in_future,
+    previous,
+    repeat_of,
+)
+from models.actions.inputs import STATEMENT, Day, Input, optional_text, text
+from models.enums import DecisionOutcome, Regime, RequestStatus, RequestType
 from models.lifecycle import NEEDS_EXECUTION
 from models.region_config import get_region
-from models.tables import CaseRegistration, Deliberation, ItemAnswer, ItemDecision, RequestRight
-from models.tables import ConsultationTask
+from models.state import registrations
+from models.tables import CaseRegistration, ConsultationTask, Deliberation, ItemAnswer, ItemDecision, RequestRight
 
 # AVG art. 21(1): an objection may be refused only on compelling legitimate grounds.
 VERZET_REFUSAL_GROUND = "dwingende_gerechtvaardigde_gronden"
 
 
-class DecisionInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DecisionInput(Input):
     type: RequestType
     outcome: DecisionOutcome
-    registration_id: Optional[int] = None  # None: the decision covers the whole right
-    ground: Optional[str] = None  # a refusal-ground id of the region, or the verzet ground
-    motivation: Optional[str] = None
+    registration_id: Optional[int] = Field(default=None, ge=1)  # None: the decision covers the whole right
+    ground: optional_text(64) = None  # a refusal-ground id of the region, or the verzet ground
+    motivation: optional_text(STATEMENT) = None
 
     @model_validator(mode="after")
     def _reasoned(self):
@@ -39,48 +49,71 @@ class DecisionInput(BaseModel):
         return self
 
 
-class DeliberationInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    forum: str
-    held_on: date
-    participants: list[str] = Field(min_length=1)  # organisations (partner slugs), not persons
-    decisions: list[DecisionInput] = Field(min_length=1)
+class DeliberationInput(Input):
+    forum: text(32)
+    held_on: Day
+    participants: list[text(120)] = Field(min_length=1, max_length=200)  # organisations (partner slugs), not persons
+    decisions: list[DecisionInput] = Field(min_length=1, max_length=1000)
 
 
-def record_decision(session: Session, request_id: str, data: DeliberationInput, actor: str, today: date) -> Deliberation:
+def record_decision(session: Session, request_id: str, data: DeliberationInput, actor: str, today: date) -> Recorded:
     request = get_request(session, request_id)
+    key = event_key("decide", request.id, data)
+    if (earlier := previous(session, key)) is not None:
+        return repeat_of(earlier, request)
     region = get_region(request.region_id)
     if request.status != RequestStatus.deliberating.value:
-        raise ActionError(f"het verzoek wacht niet op een besluit (status: {request.status})")
+        hint = f"; {ADVANCE_HINT}" if request.status == RequestStatus.consulting.value else ""
+        raise ActionError(f"het verzoek wacht niet op een besluit (status: {request.status}){hint}")
     not_in_future(data.held_on, today, "datum overleg")
-    for slug in data.participants:
-        region.partner(slug)
+    not_before(data.held_on, request.first_received_on, "datum overleg", "de ontvangst van het verzoek")
+    last_answer = max((t.answered_on for t in session.exec(
+        select(ConsultationTask).where(ConsultationTask.request_id == request.id)) if t.answered_on), default=None)
+    if last_answer:
+        not_before(data.held_on, last_answer, "datum overleg", "het laatste antwoord van een partner")
+    if len(set(data.participants)) != len(data.participants):
+        raise ActionError("participants: een organisatie staat er twee keer in")
+    for n, slug in enumerate(data.participants):
+        try:
+            region.partner(slug)
+        except KeyError as exc:
+            raise ActionError(f"participants.{n}: {exc.args[0]}") from None
     rights = {r.type: r for r in session.exec(select(RequestRight).where(RequestRight.request_id == request.id))}
-    own_items = {
-        r.id for r in session.exec(select(CaseRegistration).where(CaseRegistration.subject_id == request.subject_id))
-    }
-    for d in data.decisions:
+    own_items = {r.id: r for r in registrations(session, request)}
+    seen: set[tuple[str, Optional[int]]] = set()
+    for n, d in enumerate(data.decisions):
+        where = f"decisions.{n}"
+        if (d.type.value, d.registration_id) in seen:
+            raise ActionError(f"{where}: over dit recht en dit gegeven staat al een besluit in de invoer")
+        seen.add((d.type.value, d.registration_id))
         right = rights.get(d.type.value)
         if right is None:
-            raise ActionError(f"het verzoek bevat geen {d.type.value}")
+            raise ActionError(f"{where}: het verzoek bevat geen {d.type.value}")
         if right.outcome is not None:
-            raise ActionError(f"over {d.type.value} is al besloten")
+            raise ActionError(f"{where}: over {d.type.value} is al besloten; {ADVANCE_HINT}")
         rule = region.rights[d.type]
         if not rule.available:
-            raise ActionError(f"{d.type.value} krijgt in deze regio een standaardweigering ({rule.rule.article})")
+            raise ActionError(f"{where}: {d.type.value} krijgt in deze regio een standaardweigering ({rule.rule.article})")
         if rule.forum != data.forum:
-            raise ActionError(f"over {d.type.value} beslist in deze regio het {rule.forum}, niet het {data.forum}")
-        if d.registration_id is not None and d.registration_id not in own_items:
-            raise ActionError(f"gegeven {d.registration_id} hoort niet bij deze betrokkene")
+            raise ActionError(f"{where}: over {d.type.value} beslist in deze regio het {rule.forum}, niet het {data.forum}")
+        if d.registration_id is not None:
+            reg = own_items.get(d.registration_id)
+            if reg is None:
+                raise ActionError(f"{where}: gegeven {d.registration_id} hoort niet bij dit verzoek")
+            if reg.regime != Regime.avg.value:
+                raise ActionError(f"{where}: over gegeven {d.registration_id} (politie of OM) beslist het ZVH niet; "
+                                  "dat deel is doorgestuurd")
         if d.ground and d.ground != VERZET_REFUSAL_GROUND:
-            region.refusal_ground(d.ground)
+            try:
+                region.refusal_ground(d.ground)
+            except KeyError as exc:
+                raise ActionError(f"{where}.ground: {exc.args[0]}") from None
         if (d.type in (RequestType.correctie, RequestType.aanvulling) and d.outcome != DecisionOutcome.refused
                 and d.registration_id is not None and correction(session, request.id, d.registration_id) is None):
-            raise ActionError(f"voor gegeven {d.registration_id} ontbreekt de verbeterde tekst van de partner")
+            raise ActionError(f"{where}: voor gegeven {d.registration_id} ontbreekt de verbeterde tekst van de partner")
         if (d.type in (RequestType.correctie, RequestType.aanvulling) and d.outcome != DecisionOutcome.refused
                 and d.registration_id is None and not any(correction(session, request.id, i) for i in own_items)):
-            raise ActionError(f"geen partner gaf een verbeterde tekst: {d.type.value} kan niet worden toegewezen")
+            raise ActionError(f"{where}: geen partner gaf een verbeterde tekst: {d.type.value} kan niet worden toegewezen")
     delib = Deliberation(
         request_id=request.id, forum=data.forum, held_on=data.held_on, participants=",".join(data.participants)
     )
@@ -101,7 +134,7 @@ def record_decision(session: Session, request_id: str, data: DeliberationInput, 
         session, actor, "decision.recorded", request.id, forum=data.forum, held_on=data.held_on,
         outcomes={d.type.value: d.outcome.value for d in data.decisions},
     )
-    return delib
+    return finish(session, request, "decide", key, actor, today, ids=(delib.id,))
 
 
 def overall_outcome(outcomes: list[DecisionOutcome]) -> str:
@@ -110,15 +143,13 @@ def overall_outcome(outcomes: list[DecisionOutcome]) -> str:
     return distinct.pop().value if len(distinct) == 1 else DecisionOutcome.partly.value
 
 
-class ExecutionInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ExecutionInput(Input):
     type: RequestType
-    executed_on: date
-    statement: Optional[str] = None  # eigen verklaring: the subject's own statement
+    executed_on: Day
+    statement: optional_text(STATEMENT) = None  # eigen verklaring: the subject's own statement
 
 
-def record_execution(session: Session, request_id: str, data: ExecutionInput, actor: str, today: date) -> list[int]:
+def record_execution(session: Session, request_id: str, data: ExecutionInput, actor: str, today: date) -> Recorded:
     """Carry out a granted change in the file; returns the ids of the changed registrations.
 
     correctie/aanvulling: the supplier's corrected text replaces the item; verwijdering and
@@ -126,8 +157,11 @@ def record_execution(session: Session, request_id: str, data: ExecutionInput, ac
     eigen verklaring: the statement is attached. Recipients are told by the flow (AVG art. 19).
     """
     request = get_request(session, request_id)
+    key = event_key("execute", request.id, data)
+    if (earlier := previous(session, key)) is not None:
+        return repeat_of(earlier, request)
     if request.status != RequestStatus.executing.value:
-        raise ActionError(f"er staat geen uitvoering open (status: {request.status})")
+        raise ActionError(f"er staat geen uitvoering open (status: {request.status}); {ADVANCE_HINT}")
     not_in_future(data.executed_on, today, "datum uitvoering")
     if data.type not in NEEDS_EXECUTION:
         raise ActionError(f"{data.type.value} vraagt geen uitvoering")
@@ -137,9 +171,9 @@ def record_execution(session: Session, request_id: str, data: ExecutionInput, ac
     if right is None or right.outcome not in (DecisionOutcome.granted.value, DecisionOutcome.partly.value):
         raise ActionError(f"er is geen toegewezen besluit over {data.type.value} om uit te voeren")
     if right.executed_on is not None:
-        raise ActionError(f"{data.type.value} is al uitgevoerd")
-    if right.decided_on and data.executed_on < right.decided_on:
-        raise ActionError("uitvoering ligt vóór het besluit")
+        raise ActionError(f"{data.type.value} is al uitgevoerd (op {right.executed_on}); {ADVANCE_HINT}")
+    if right.decided_on:
+        not_before(data.executed_on, right.decided_on, "datum uitvoering", "het besluit")
     if data.type == RequestType.eigen_verklaring and not data.statement:
         raise ActionError("de eigen verklaring (statement) ontbreekt")
     changed = []
@@ -164,7 +198,7 @@ def record_execution(session: Session, request_id: str, data: ExecutionInput, ac
         session, actor, "decision.executed", request.id, type=data.type.value,
         executed_on=data.executed_on, registrations=changed,
     )
-    return changed
+    return finish(session, request, "execute", key, actor, today, ids=tuple(changed))
 
 
 def affected(session: Session, request, rtype: RequestType) -> list[tuple[CaseRegistration, ItemDecision]]:
@@ -178,15 +212,8 @@ def affected(session: Session, request, rtype: RequestType) -> list[tuple[CaseRe
         )
     }
     whole = decisions.get(None)
-    regs = session.exec(
-        select(CaseRegistration).where(
-            CaseRegistration.subject_id == request.subject_id,
-            CaseRegistration.region_id == request.region_id,
-            CaseRegistration.regime == "avg",
-        ).order_by(CaseRegistration.id)
-    ).all()
     out = []
-    for reg in regs:
+    for reg in (r for r in registrations(session, request) if r.regime == Regime.avg.value):
         decision = decisions.get(reg.id) or whole
         if decision is None:
             continue

@@ -4,41 +4,53 @@ Only the facts of the check are kept: never a copy of the document, only its las
 """
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlmodel import Session, select
 
 from models import audit
-from models.actions.common import ActionError, get_request, not_in_future
+from models.actions.common import (
+    ADVANCE_HINT,
+    ActionError,
+    Recorded,
+    event_key,
+    finish,
+    get_request,
+    not_before,
+    not_in_future,
+    previous,
+    repeat_of,
+)
+from models.actions.inputs import LINE, Day, Input, text
 from models.enums import ClockEventKind, RequestStatus
 from models.region_config import get_region
 from models.tables import ClockEvent, IdentityCheck
 
 
-class IdentityInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    method: str
-    place: str = Field(min_length=1)
-    checked_on: date
-    officer: str = Field(min_length=1)
+class IdentityInput(Input):
+    method: text(32)
+    place: text(LINE)
+    checked_on: Day
+    officer: text(LINE)  # the ZVH staff member who checked (name or function)
     document_type: str = Field(pattern=r"^(paspoort|identiteitskaart|rijbewijs|verblijfsdocument)$")
     document_last_digits: str = Field(pattern=r"^[0-9A-Z]{2,4}$")
 
 
-def record_identity(session: Session, request_id: str, data: IdentityInput, actor: str, today: date) -> IdentityCheck:
+def record_identity(session: Session, request_id: str, data: IdentityInput, actor: str, today: date) -> Recorded:
     request = get_request(session, request_id)
+    key = event_key("identity", request.id, data)
+    if (earlier := previous(session, key)) is not None:
+        return repeat_of(earlier, request)
     region = get_region(request.region_id)
     if data.method not in region.identity.methods:
         allowed = ", ".join(region.identity.methods)
-        raise ActionError(f"methode {data.method!r} is in deze regio niet toegestaan (wel: {allowed})")
+        raise ActionError(f"method: {data.method!r} is in deze regio niet toegestaan (wel: {allowed})")
     not_in_future(data.checked_on, today, "datum identificatie")
-    if data.checked_on < request.first_received_on:
-        raise ActionError("identificatie ligt vóór de ontvangst van het verzoek")
+    not_before(data.checked_on, request.first_received_on, "datum identificatie", "de ontvangst van het verzoek")
     if request.status in (RequestStatus.closed, RequestStatus.withdrawn):
         raise ActionError("het verzoek is al afgesloten")
     existing = session.exec(select(IdentityCheck).where(IdentityCheck.request_id == request.id)).first()
     if existing is not None:
-        raise ActionError("de identiteit is voor dit verzoek al vastgesteld")
+        raise ActionError(f"de identiteit is voor dit verzoek al vastgesteld (op {existing.checked_on}); {ADVANCE_HINT}")
     check = IdentityCheck(request_id=request.id, **data.model_dump())
     session.add(check)
     open_suspension = _open_suspension(session, request.id)
@@ -54,7 +66,7 @@ def record_identity(session: Session, request_id: str, data: IdentityInput, acto
         method=data.method, document_type=data.document_type, checked_on=data.checked_on,
         clock_resumed=open_suspension is not None,
     )
-    return check
+    return finish(session, request, "identity", key, actor, today, ids=(check.id,))
 
 
 def _open_suspension(session: Session, request_id: str) -> ClockEvent | None:

@@ -2,27 +2,45 @@
 from datetime import date
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 from sqlmodel import Session, func, select
 
 from models import audit
-from models.actions.common import ActionError, not_in_future, partner_row
+from models.actions.common import (
+    ActionError,
+    Recorded,
+    canonical,
+    finish,
+    not_before,
+    not_in_future,
+    partner_row,
+    previous,
+    repeat_of,
+)
+from models.actions.inputs import (
+    CATEGORY,
+    DESCRIPTION,
+    STATEMENT,
+    BirthDate,
+    Day,
+    Input,
+    Name,
+    PostalAddress,
+    optional_text,
+    text,
+)
 from models.bsn import normalize_bsn
-from models.crypto import lookup_hash
+from models.crypto import keyed_digest, lookup_hash
 from models.enums import Channel, RequesterKind, RequestType
-from models.region_config import get_region
+from models.region_config import ConfigError, RegionConfig, get_region
 from models.tables import CaseRegistration, DataSubject, Representative, Request, RequestRight
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class SubjectInput(_Input):
+class SubjectInput(Input):
     bsn: str
-    name: str = Field(min_length=1)
-    birth_date: Optional[date] = None
-    address: Optional[str] = None
+    name: Name
+    birth_date: Optional[BirthDate] = None
+    address: Optional[PostalAddress] = None
 
     @field_validator("bsn")
     @classmethod
@@ -30,11 +48,11 @@ class SubjectInput(_Input):
         return normalize_bsn(value)
 
 
-class RepresentativeInput(_Input):
+class RepresentativeInput(Input):
     kind: RequesterKind
-    name: str = Field(min_length=1)
-    address: Optional[str] = None
-    proof_of_authority: str = Field(min_length=1)
+    name: Name
+    address: Optional[PostalAddress] = None
+    proof_of_authority: text(200)
 
     @field_validator("kind")
     @classmethod
@@ -44,30 +62,38 @@ class RepresentativeInput(_Input):
         return value
 
 
-class RequestInput(_Input):
-    region: str
+class RequestInput(Input):
+    region: text(64)
     subject: SubjectInput
-    types: list[RequestType] = Field(min_length=1)
-    received_on: date  # first receipt by any party: the clock starts here
-    received_by: Optional[str] = None  # partner slug when a partner received it first
-    forwarded_on: Optional[date] = None  # when that partner forwarded it to the ZVH
+    types: list[RequestType] = Field(min_length=1, max_length=len(RequestType))
+    received_on: Day  # first receipt by any party: the clock starts here
+    received_by: Optional[text(120)] = None  # partner slug when a partner received it first
+    forwarded_on: Optional[Day] = None  # when that partner forwarded it to the ZVH
     channel: Channel = Channel.brief
     representative: Optional[RepresentativeInput] = None
     # The betrokkene's own words per right: the grounds of a verzet, the correction asked for.
-    statements: dict[RequestType, str] = Field(default_factory=dict)
+    statements: dict[RequestType, optional_text(STATEMENT)] = Field(default_factory=dict)
 
 
-class RegistrationInput(_Input):
-    region: str
+class RegistrationInput(Input):
+    region: text(64)
     subject: SubjectInput
-    casus: str = Field(min_length=1)
-    partner: str
-    category: str = Field(min_length=1)
-    description: str = Field(min_length=1)
-    supplied_on: Optional[date] = None
+    casus: text(64)
+    partner: text(120)
+    category: text(CATEGORY)
+    description: text(DESCRIPTION)
+    supplied_on: Optional[Day] = None
+
+
+def region_of(region_id: str) -> RegionConfig:
+    try:
+        return get_region(region_id)
+    except ConfigError as exc:
+        raise ActionError(str(exc)) from None
 
 
 def find_or_create_subject(session: Session, subject: SubjectInput) -> DataSubject:
+    """The one subject with this BSN (the keyed hash finds it), created if new."""
     row = session.exec(select(DataSubject).where(DataSubject.bsn_hash == lookup_hash(subject.bsn))).first()
     if row is not None:
         return row
@@ -84,8 +110,27 @@ def find_or_create_subject(session: Session, subject: SubjectInput) -> DataSubje
     return row
 
 
+def _current_details(session: Session, row: DataSubject, subject: SubjectInput, actor: str) -> None:
+    """A new request with other details (a move, a new name) makes those the subject's current
+    details; earlier requests keep the details they were given with (the history)."""
+    new = {
+        "name": subject.name,
+        "address": subject.address,
+        "birth_date": subject.birth_date.isoformat() if subject.birth_date else row.birth_date,
+    }
+    changed = sorted(k for k, v in new.items() if v is not None and getattr(row, k) != v)
+    if not changed:
+        return
+    for k in changed:
+        setattr(row, k, new[k])
+    row.name_hash = lookup_hash(row.name)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "subject.details_updated", None, subject_id=row.id, fields=changed)
+
+
 def add_registration(session: Session, data: RegistrationInput, actor: str, today: date) -> CaseRegistration:
-    region = get_region(data.region)
+    region = region_of(data.region)
     partner = partner_row(session, region, data.partner)
     if data.supplied_on:
         not_in_future(data.supplied_on, today, "leverdatum")
@@ -106,9 +151,24 @@ def add_registration(session: Session, data: RegistrationInput, actor: str, toda
     return reg
 
 
-def register_request(session: Session, data: RequestInput, actor: str, today: date) -> Request:
-    region = get_region(data.region)
+def intake_key(data: RequestInput, given: Optional[str] = None) -> str:
+    """The registration's idempotency key: the key the operator gave, or one derived from
+    what makes a request the same request (region, subject, types, receipt date, channel)."""
+    if given is not None:
+        if not given.strip() or len(given) > 100:
+            raise ActionError("--key moet 1 tot 100 tekens zijn")
+        return keyed_digest("intake-key", f"{data.region}\x00{given.strip()}")
+    channel = Channel.via_partner if data.received_by else data.channel
+    return keyed_digest("intake", canonical({
+        "region": data.region, "bsn": data.subject.bsn, "types": sorted(t.value for t in data.types),
+        "received_on": data.received_on.isoformat(), "channel": channel.value,
+    }))
+
+
+def _check(session: Session, data: RequestInput, region: RegionConfig, today: date):
     not_in_future(data.received_on, today, "ontvangstdatum")
+    if data.subject.birth_date:
+        not_in_future(data.subject.birth_date, today, "geboortedatum")
     receiver = None
     if data.received_by:
         receiver = partner_row(session, region, data.received_by)
@@ -116,18 +176,43 @@ def register_request(session: Session, data: RequestInput, actor: str, today: da
             raise ActionError("doorstuurdatum ontbreekt voor een verzoek dat via een partner binnenkwam")
     if data.forwarded_on:
         not_in_future(data.forwarded_on, today, "doorstuurdatum")
-        if data.forwarded_on < data.received_on:
-            raise ActionError("doorstuurdatum ligt vóór de eerste ontvangst")
+        not_before(data.forwarded_on, data.received_on, "doorstuurdatum", "de eerste ontvangst")
         if receiver is None:
             raise ActionError("doorstuurdatum zonder partner die het verzoek ontving (received_by)")
     reply_address = data.representative.address if data.representative else data.subject.address
     if not reply_address:
         raise ActionError("adres ontbreekt: zonder adres kan het antwoord niet worden verstuurd")
-    types = list(dict.fromkeys(data.types))  # one right once, order kept
-    stray = set(data.statements) - set(types)
+    stray = set(data.statements) - set(data.types)
     if stray:
         raise ActionError(f"toelichting bij een recht dat niet is gevraagd: {sorted(t.value for t in stray)}")
+    return receiver
+
+
+def register_request(session: Session, data: RequestInput, actor: str, today: date,
+                     key: Optional[str] = None) -> Recorded:
+    """Register a request, or find the one registered before with the same key.
+
+    The same registration twice (a rerun after a kill, a second click) returns the existing
+    request and writes nothing. The same key with other content is refused: a second,
+    different request needs its own key (``key``)."""
+    region = region_of(data.region)
+    ikey = intake_key(data, key)
+    content = data.model_dump(mode="json")
+    content["types"] = sorted(set(content["types"]))  # the same rights, in whatever order
+    digest = keyed_digest("intake-content", canonical(content))
+    earlier = previous(session, ikey)
+    if earlier is not None:
+        request = session.get(Request, earlier.request_id)
+        if earlier.input_digest == digest:
+            return repeat_of(earlier, request)
+        raise ActionError(
+            f"er is al een verzoek {request.reference} met dezelfde betrokkene, soorten, ontvangstdatum en "
+            "kanaal, maar met andere gegevens; is dit een ander verzoek, geef het dan een eigen sleutel (--key)")
+    receiver = _check(session, data, region, today)
+
     subject = find_or_create_subject(session, data.subject)
+    _current_details(session, subject, data.subject, actor)
+    types = list(dict.fromkeys(data.types))  # one right once, order kept
     year = data.received_on.year
     prefix = f"{region.reference_prefix}-{year}-"
     count = session.exec(select(func.count()).select_from(Request).where(Request.reference.startswith(prefix))).one()
@@ -135,6 +220,10 @@ def register_request(session: Session, data: RequestInput, actor: str, today: da
         reference=f"{prefix}{count + 1:04d}",
         region_id=region.id,
         subject_id=subject.id,
+        subject_name=data.subject.name,
+        subject_name_hash=lookup_hash(data.subject.name),
+        subject_address=data.subject.address,
+        subject_birth_date=data.subject.birth_date.isoformat() if data.subject.birth_date else None,
         first_received_on=data.received_on,
         received_by_partner_id=receiver.id if receiver else None,
         forwarded_on=data.forwarded_on,
@@ -144,8 +233,7 @@ def register_request(session: Session, data: RequestInput, actor: str, today: da
     session.add(request)
     session.flush()
     for rtype in types:
-        statement = (data.statements.get(rtype) or "").strip() or None
-        session.add(RequestRight(request_id=request.id, type=rtype.value, statement=statement))
+        session.add(RequestRight(request_id=request.id, type=rtype.value, statement=data.statements.get(rtype)))
     if data.representative:
         rep = data.representative
         session.add(Representative(
@@ -158,4 +246,4 @@ def register_request(session: Session, data: RequestInput, actor: str, today: da
         region=region.id, types=[t.value for t in types], received_on=data.received_on,
         via_partner=data.received_by, representative=bool(data.representative),
     )
-    return request
+    return finish(session, request, "register", ikey, actor, today, input_digest=digest)

@@ -2,12 +2,23 @@
 from dataclasses import replace
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
 from models import audit
-from models.actions.common import ActionError, get_request, not_in_future
-from models.deadlines import Extension, compute_clock
+from models.actions.common import (
+    ADVANCE_HINT,
+    ActionError,
+    Recorded,
+    event_key,
+    finish,
+    get_request,
+    not_before,
+    not_in_future,
+    previous,
+    repeat_of,
+)
+from models.actions.inputs import REASON, Day, Input, text
+from models.deadlines import DeadlineError, Extension, compute_clock
 from models.enums import ClockEventKind, RequestStatus, RequestType
 from models.letters import compose
 from models.letters import context as c
@@ -16,18 +27,23 @@ from models.state import REPLY_PREFIX, clock_input, rights
 from models.tables import ClockEvent, Letter, RequestRight
 
 
-def send_replies(session: Session, request_id: str, actor: str, today: date) -> list[int]:
+def send_replies(session: Session, request_id: str, actor: str, today: date) -> Recorded:
     """Approve and send every reply letter that is still a draft; the rights it answers
-    are marked replied on ``today``. Returns the ids of the letters sent."""
+    are marked replied on ``today``. The result's ids are the letters sent."""
     request = get_request(session, request_id)
+    key = event_key("send", request.id, {"on": today.isoformat()})
+    if (earlier := previous(session, key)) is not None:
+        return repeat_of(earlier, request)
     if request.status != RequestStatus.replying.value:
-        raise ActionError(f"er liggen geen antwoorden klaar (status: {request.status})")
+        hint = f"; {ADVANCE_HINT}" if request.status in (RequestStatus.executing.value,
+                                                          RequestStatus.deliberating.value) else ""
+        raise ActionError(f"er liggen geen antwoorden klaar (status: {request.status}){hint}")
     letters = session.exec(select(Letter).where(
         Letter.request_id == request.id, Letter.key.startswith(f"{request.id}:{REPLY_PREFIX}"),
         Letter.status != "sent",
     ).order_by(Letter.id)).all()
     if not letters:
-        raise ActionError("alle antwoorden zijn al verstuurd")
+        raise ActionError(f"alle antwoorden zijn al verstuurd; {ADVANCE_HINT}")
     redate_drafts(session, request, today, actor)  # a letter carries the date it is sent
     by_type = {r.type: r for r in rights(session, request.id)}
     for letter in letters:
@@ -39,22 +55,26 @@ def send_replies(session: Session, request_id: str, actor: str, today: date) -> 
             session.add(right)
     session.flush()
     audit.record(session, actor, "replies.sent", request.id, letters=[x.id for x in letters], on=today)
-    return [x.id for x in letters]
+    return finish(session, request, "send", key, actor, today, ids=tuple(x.id for x in letters))
 
 
-class ExtensionInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ExtensionInput(Input):
     type: RequestType
-    reason: str = Field(min_length=10)
-    recorded_on: date
+    reason: text(REASON)
+    recorded_on: Day
 
 
-def record_extension(session: Session, request_id: str, data: ExtensionInput, actor: str, today: date) -> ClockEvent:
+def record_extension(session: Session, request_id: str, data: ExtensionInput, actor: str, today: date) -> Recorded:
     """Extend the legal deadline by two months: only with a reason, only within the first
     month, and the betrokkene is told at once (the extension letter goes out now)."""
     request = get_request(session, request_id)
+    key = event_key("extend", request.id, data)
+    if (earlier := previous(session, key)) is not None:
+        return repeat_of(earlier, request)
     not_in_future(data.recorded_on, today, "datum verlenging")
+    not_before(data.recorded_on, request.first_received_on, "datum verlenging", "de ontvangst van het verzoek")
+    if len(data.reason) < 10:
+        raise ActionError("reason: geef een reden van minstens 10 tekens (AVG art. 12 lid 3)")
     if request.status in (RequestStatus.closed.value, RequestStatus.withdrawn.value):
         raise ActionError("het verzoek is al afgesloten")
     right = session.exec(select(RequestRight).where(
@@ -65,9 +85,14 @@ def record_extension(session: Session, request_id: str, data: ExtensionInput, ac
         ClockEvent.request_id == request.id, ClockEvent.kind == ClockEventKind.extend.value,
         ClockEvent.right_type == data.type.value)).first()
     if already is not None:
-        raise ActionError(f"de termijn voor {data.type.value} is al verlengd")
+        raise ActionError(f"de termijn voor {data.type.value} is al verlengd (op {already.on_date}); {ADVANCE_HINT}")
+    if right.replied_on is not None:
+        raise ActionError(f"op {data.type.value} is al geantwoord: verlengen kan niet meer")
     base = clock_input(session, request, right, data.recorded_on)
-    clock = compute_clock(replace(base, extension=Extension(data.reason, data.recorded_on)))  # refuses a late one
+    try:  # refuses a late one (AVG art. 12(3): within the first month)
+        clock = compute_clock(replace(base, extension=Extension(data.reason, data.recorded_on)))
+    except DeadlineError as exc:
+        raise ActionError(str(exc)) from None
     event = ClockEvent(
         request_id=request.id, kind=ClockEventKind.extend.value, on_date=data.recorded_on,
         right_type=data.type.value, reason=data.reason, recorded_by=actor,
@@ -82,4 +107,4 @@ def record_extension(session: Session, request_id: str, data: ExtensionInput, ac
         new_deadline=clock.legal_due_extended, reason=data.reason,
     )
     compose.issue(session, request, "verlenging", f"extension:{data.type.value}", ctx, actor, send_now=True)
-    return event
+    return finish(session, request, "extend", key, actor, today, ids=(event.id,))

@@ -14,7 +14,7 @@ from models.letters import store
 from models.letters.kinds import Recipient, get_kind
 from models.letters.render import render_html
 from models.region_config import RegionConfig, get_region
-from models.tables import CaseRegistration, DataSubject, Letter, Partner, Representative, Request
+from models.tables import CaseRegistration, Letter, Partner, Representative, Request
 
 def letter_key(request: Request, suffix: str) -> str:
     return f"{request.id}:{suffix}"
@@ -29,11 +29,12 @@ def _lines(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
-def person(subject: DataSubject) -> c.Person:
+def person(request: Request) -> c.Person:
+    """The betrokkene as given with this request (a later move does not rewrite old letters)."""
     return c.Person(
-        name=subject.name,
-        birth_date=date.fromisoformat(subject.birth_date) if subject.birth_date else None,
-        address_lines=_lines(subject.address),
+        name=request.subject_name,
+        birth_date=date.fromisoformat(request.subject_birth_date) if request.subject_birth_date else None,
+        address_lines=_lines(request.subject_address),
     )
 
 
@@ -42,8 +43,7 @@ def requester_addressee(session: Session, request: Request) -> c.Addressee:
     rep = session.exec(select(Representative).where(Representative.request_id == request.id)).first()
     if rep is not None:
         return c.Addressee(name=rep.name, address_lines=_lines(rep.address))
-    subject = session.get(DataSubject, request.subject_id)
-    return c.Addressee(name=subject.name, address_lines=_lines(subject.address))
+    return c.Addressee(name=request.subject_name, address_lines=_lines(request.subject_address))
 
 
 def partner_addressee(partner: Partner) -> c.Addressee:
@@ -66,9 +66,9 @@ def base(session: Session, request: Request, today: date, addressee: c.Addressee
     )
     rep = session.exec(select(Representative).where(Representative.request_id == request.id)).first()
     if rep is not None and get_kind(kind_id).recipient == Recipient.betrokkene:
-        subject = session.get(DataSubject, request.subject_id)
-        born = f", geboren {date.fromisoformat(subject.birth_date).strftime('%d-%m-%Y')}" if subject.birth_date else ""
-        fields["on_behalf_of"] = f"uw cliënt of vertegenwoordigde {subject.name}{born}"
+        birth = request.subject_birth_date
+        born = f", geboren {date.fromisoformat(birth).strftime('%d-%m-%Y')}" if birth else ""
+        fields["on_behalf_of"] = f"uw cliënt of vertegenwoordigde {request.subject_name}{born}"
     return fields
 
 

@@ -15,7 +15,6 @@ from models.state import REPLY_PREFIX, registrations, rights
 from models.tables import (
     CaseRegistration,
     ConsultationTask,
-    DataSubject,
     ItemAnswer,
     ItemDecision,
     Partner,
@@ -246,7 +245,6 @@ def recipients(session: Session, request: Request) -> list[Partner]:
 def notify_recipients(session: Session, request: Request, today: date, actor: str) -> None:
     """AVG art. 19: tell every recipient what was corrected, completed, erased or restricted,
     except the partner who supplied (and so decided on) that item itself."""
-    subject = session.get(DataSubject, request.subject_id)
     for right in rights(session, request.id):
         rtype = RequestType(right.type)
         if rtype not in NOTICE_TYPE or right.executed_on is None:
@@ -262,7 +260,7 @@ def notify_recipients(session: Session, request: Request, today: date, actor: st
                 continue
             ctx = c.KennisgevingOntvangersContext(
                 **compose.base(session, request, today, compose.partner_addressee(partner), "kennisgeving_ontvangers"),
-                betrokkene=compose.person(subject), request_type=NOTICE_TYPE[rtype], changes=changes,
+                betrokkene=compose.person(request), request_type=NOTICE_TYPE[rtype], changes=changes,
                 decided_on=right.decided_on,
             )
             compose.issue(session, request, "kennisgeving_ontvangers", f"art19:{rtype.value}:{partner.slug}", ctx,

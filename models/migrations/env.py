@@ -13,8 +13,20 @@ def run_migrations_online() -> None:
         from models.db import get_engine
 
         with get_engine().connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # SQLite changes a table by copying it (batch mode); with foreign keys
+                # enforced, dropping the old copy of a referenced table fails. Off during
+                # the migration (only effective outside a transaction), checked after.
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             _run(connection)
             connection.commit()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+                if broken:
+                    raise RuntimeError(f"migration left {len(broken)} broken foreign keys")
     else:
         _run(connection)
 

@@ -2,6 +2,7 @@
 from models.tables.audit import AuditEvent
 from models.tables.clock import ClockEvent
 from models.tables.consultation import ConsultationTask, ItemAnswer
+from models.tables.event import ActionEvent
 from models.tables.decision import Deliberation, ItemDecision
 from models.tables.identity import IdentityCheck
 from models.tables.letter import Letter
@@ -12,7 +13,9 @@ from models.tables.registration import CaseRegistration
 from models.tables.request import Representative, Request, RequestRight
 from models.tables.subject import DataSubject
 
+
 __all__ = [
+    "ActionEvent",
     "AuditEvent",
     "CaseRegistration",
     "ClockEvent",

@@ -25,6 +25,18 @@ class Request(SQLModel, table=True):
     channel: str = Field(max_length=16)  # models.enums.Channel
     requester_kind: str = Field(default="betrokkene", max_length=32)  # models.enums.RequesterKind
     status: str = Field(default="registered", max_length=32)  # models.enums.RequestStatus
+    # The betrokkene's details as given with this request: letters go to this address,
+    # even when an earlier request of the same person gave another (the history).
+    subject_name: str = encrypted()
+    subject_name_hash: str = Field(index=True, max_length=64)
+    subject_address: Optional[str] = encrypted(nullable=True)
+    subject_birth_date: Optional[str] = encrypted(nullable=True)  # ISO date
+    # An automatic step that failed (models/failures.py): the request stands still until it
+    # is fixed. Codes only (step name, exception class), never a message.
+    failed_step: Optional[str] = Field(default=None, max_length=32)
+    failure_code: Optional[str] = Field(default=None, max_length=64)
+    failed_on: Optional[date] = None
+    failures: int = 0  # how many times a step of this request has failed (one notice each)
     created_at: datetime = Field(default_factory=utcnow)
     closed_on: Optional[date] = None
     # Retention (issue: hardened security): the request file is deleted after this date.
