@@ -1,114 +1,250 @@
 """The request flow: carry one request as far as it can go, then stop.
 
 A run reads the request's state from our database, runs the next automatic step
-(models.lifecycle.next_step) as a task in its own transaction, and repeats until the
-request waits for a person (identity check, partner answers, decision, execution,
-sending). It never pauses: the next event (an action on the CLI or in the portal, or the
-daily sweep) starts a new run. Prefect sees the opaque request id and step names only.
+(models.lifecycle.next_step) in its own transaction, and repeats until the request waits
+for a person (identity check, partner answers, decision, execution, sending). It never
+pauses: the next event (an action on the CLI or in the portal, or the daily sweep) starts a
+new run. Prefect sees the opaque request id and step names only.
+
+``carry`` is that loop, once. The Prefect flow ``advance-request`` runs it with each step as
+a task; ``advance_directly`` runs the very same step bodies without Prefect (the tests of
+what people record use it; the flow has tests of its own).
+
+When a step fails, what leaves our code is a ``StepFailed`` with the request id, the step
+and the class name of the cause (flows/guard.py); the request is marked failed in our
+database and the manager is told once (models/failures.py). Nothing is persisted as a
+Prefect result: results and exceptions live only in memory.
 """
+from dataclasses import dataclass
 from datetime import date
+from typing import Callable
 
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from sqlmodel import select
 
 from flows import crash, steps
-from flows.deliver import deliver_now
+from flows.deliver import deliver, deliver_now
+from flows.guard import StepFailed, guarded, is_transient
 from models.db import session_scope
 from models.enums import RequestStatus
+from models.failures import clear_failure, record_failure
 from models.lifecycle import Step, Wait, next_step
 from models.state import snapshot
 from models.tables import Request
-
-MAX_STEPS = 20  # a guard: a request never needs more automatic steps than this in one run
-
-_STEPS = {
-    Step.acknowledge: steps.acknowledge,
-    Step.route: steps.route,
-    Step.to_deliberation: steps.to_deliberation,
-    Step.after_decision: steps.after_decision,
-    Step.close: steps.close,
-}
-_RETRY = dict(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[0.2, 1, 3])
 
 
 def _request(session, request_id: str) -> Request:
     request = session.get(Request, request_id)
     if request is None:
-        raise LookupError(f"onbekend verzoek {request_id}")
+        raise LookupError("unknown request")
     return request
 
 
-@task(name="step", task_run_name="{step}", **_RETRY)
-def run_step(request_id: str, step: str, as_of: str) -> str:
-    with session_scope() as session:
-        _STEPS[Step(step)](session, _request(session, request_id), date.fromisoformat(as_of))
+# ------------------------------------------------------------------ the step bodies
+
+
+def do_step(request_id: str, step: str, as_of: str) -> str:
+    def body():
+        with session_scope() as session:
+            steps.STEPS[Step(step)](session, _request(session, request_id), date.fromisoformat(as_of))
+
+    guarded(request_id, step, body)
     crash.boundary(f"after:{step}")
     return step
 
 
-@task(name="open-consultation", task_run_name="consult-{partner_slug}", **_RETRY)
-def open_consultation(request_id: str, partner_slug: str, as_of: str) -> str:
-    with session_scope() as session:
-        steps.open_consultation(session, _request(session, request_id), partner_slug, date.fromisoformat(as_of))
+def do_consultation(request_id: str, partner_slug: str, as_of: str) -> str:
+    def body():
+        with session_scope() as session:
+            steps.open_consultation(session, _request(session, request_id), partner_slug,
+                                    date.fromisoformat(as_of))
+
+    guarded(request_id, "fan_out", body)
     crash.boundary(f"after:consult:{partner_slug}")
     return partner_slug
 
 
-@task(name="plan", cache_policy=NO_CACHE)
-def plan_next(request_id: str) -> str:
-    with session_scope() as session:
-        return next_step(snapshot(session, _request(session, request_id))).value
+def do_plan(request_id: str) -> str:
+    def body():
+        with session_scope() as session:
+            return next_step(snapshot(session, _request(session, request_id))).value
+
+    return guarded(request_id, "plan", body)
 
 
-@task(name="consultation-partners", cache_policy=NO_CACHE)
-def consultation_partners(request_id: str) -> list[str]:
-    with session_scope() as session:
-        return steps.consultation_partners(session, _request(session, request_id))
+def do_partners(request_id: str) -> list[str]:
+    def body():
+        with session_scope() as session:
+            return steps.consultation_partners(session, _request(session, request_id))
+
+    return guarded(request_id, "fan_out", body)
 
 
-@flow(name="advance-request", flow_run_name="advance-{request_id}")
-def advance_request(request_id: str, as_of: str) -> dict:
-    """Run every automatic step that is due for the request on ``as_of`` (ISO date)."""
-    log = get_run_logger()
+def do_remind(request_id: str, as_of: str) -> dict:
+    def body():
+        with session_scope() as session:
+            return steps.remind_and_escalate(session, _request(session, request_id), date.fromisoformat(as_of))
+
+    return guarded(request_id, "remind", body)
+
+
+# ------------------------------------------------------------------ the loop, once
+
+
+@dataclass(frozen=True)
+class Runner:
+    """How a run executes its parts: as Prefect tasks, or directly."""
+
+    plan: Callable[[str], str]
+    step: Callable[[str, str, str], object]
+    partners: Callable[[str], list[str]]
+    consult_all: Callable[[str, list[str], str], object]
+    deliver: Callable[[str], object]
+
+
+def carry(request_id: str, as_of: str, run: Runner) -> dict:
+    """Run every automatic step that is due; record a failure on the request (and re-raise
+    it), or clear an earlier one; then deliver what the run wrote."""
     done: list[str] = []
-    for _ in range(MAX_STEPS):
-        nxt = plan_next(request_id)
-        if nxt in Wait.__members__:
-            break
-        if nxt == Step.fan_out:
-            partners = consultation_partners(request_id)
-            futures = open_consultation.map(unmapped(request_id), partners, unmapped(as_of))
-            futures.result()  # every partner's task exists before we look again
+    try:
+        for _ in range(steps.MAX_STEPS):
+            nxt = run.plan(request_id)
+            if nxt in Wait.__members__:
+                break
+            if nxt == Step.fan_out:
+                run.consult_all(request_id, run.partners(request_id), as_of)
+            else:
+                run.step(request_id, nxt, as_of)
+            done.append(nxt)
+            crash.boundary(f"after:{nxt}")
         else:
-            run_step(request_id, nxt, as_of)
-        done.append(nxt)
-        crash.boundary(f"after:{nxt}")
-    else:
-        raise RuntimeError(f"request {request_id}: more than {MAX_STEPS} steps in one run")
-    log.info("request %s: ran %s; waits for %s", request_id, ",".join(done) or "nothing", nxt)
-    deliver_now(as_of)
+            raise StepFailed(request_id, "plan", "TooManySteps")
+    except StepFailed as failure:
+        note_failure(request_id, failure, as_of)
+        raise
+    _note_success(request_id, as_of)
+    run.deliver(as_of)
     return {"request_id": request_id, "steps": done, "waits_for": nxt}
 
 
-@task(name="remind-and-escalate", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=1)
-def remind_and_escalate(request_id: str, as_of: str) -> dict:
+def note_failure(request_id: str, failure: StepFailed, as_of: str) -> None:
+    """Record a failed step on the request (its own transaction: the step's rolled back)."""
     with session_scope() as session:
-        return steps.remind_and_escalate(session, _request(session, request_id), date.fromisoformat(as_of))
+        request = session.get(Request, request_id)
+        if request is not None:
+            record_failure(session, request, failure.step, failure.code, date.fromisoformat(as_of))
 
 
-@flow(name="sla-sweep", flow_run_name="sla-sweep-{as_of}")
-def sla_sweep(as_of: str) -> dict:
-    """The daily sweep: reminders and escalations, then advance every open request."""
+def _note_success(request_id: str, as_of: str) -> None:
+    with session_scope() as session:
+        request = session.get(Request, request_id)
+        if request is not None and request.failed_step is not None:
+            clear_failure(session, request, date.fromisoformat(as_of))
+
+
+# ------------------------------------------------------------------ with Prefect
+
+
+def _retry_transient(task, task_run, state) -> bool:  # noqa: ARG001 - Prefect's signature
+    """Retry what may pass (a locked database, a lost connection), not bad data."""
+    try:
+        state.result()
+    except StepFailed as failure:
+        return is_transient(failure.code)
+    except Exception:  # noqa: BLE001
+        return False
+    return False
+
+
+_TASK = dict(cache_policy=NO_CACHE, persist_result=False)
+_RETRY = dict(_TASK, retries=3, retry_delay_seconds=[0.2, 1, 3], retry_condition_fn=_retry_transient)
+
+run_step = task(name="step", task_run_name="{step}", **_RETRY)(do_step)
+open_consultation = task(name="open-consultation", task_run_name="consult-{partner_slug}", **_RETRY)(do_consultation)
+plan_next = task(name="plan", **_TASK)(do_plan)
+consultation_partners = task(name="consultation-partners", **_TASK)(do_partners)
+remind_and_escalate = task(name="remind-and-escalate", **_RETRY)(do_remind)
+
+
+def _consult_all_tasks(request_id: str, partners: list[str], as_of: str) -> None:
+    futures = open_consultation.map(unmapped(request_id), partners, unmapped(as_of))
+    futures.result()  # every partner's task exists before we look again
+
+
+PREFECT = Runner(plan=plan_next, step=run_step, partners=consultation_partners,
+                 consult_all=_consult_all_tasks, deliver=deliver_now)
+
+
+@flow(name="advance-request", flow_run_name="advance-{request_id}", persist_result=False)
+def advance_request(request_id: str, as_of: str) -> dict:
+    """Run every automatic step that is due for the request on ``as_of`` (ISO date)."""
+    log = get_run_logger()
+    try:
+        result = carry(request_id, as_of, PREFECT)
+    except StepFailed as failure:
+        log.warning("request %s: step %s failed (%s)", request_id, failure.step, failure.code)
+        raise
+    log.info("request %s: ran %s; waits for %s", request_id, ",".join(result["steps"]) or "nothing",
+             result["waits_for"])
+    return result
+
+
+# ------------------------------------------------------------------ without Prefect
+
+
+def _consult_all_directly(request_id: str, partners: list[str], as_of: str) -> None:
+    for slug in partners:
+        do_consultation(request_id, slug, as_of)
+
+
+DIRECT = Runner(plan=do_plan, step=do_step, partners=do_partners, consult_all=_consult_all_directly,
+                deliver=deliver)
+
+
+def advance_directly(request_id: str, as_of: str) -> dict:
+    """The same run as ``advance_request``, step by step in this process, without Prefect."""
+    return carry(request_id, as_of, DIRECT)
+
+
+# ------------------------------------------------------------------ the daily sweep
+
+
+def sweep(as_of: str, remind: Callable[[str, str], dict], advance: Callable[[str, str], dict],
+          deliver_all: Callable[[str], object]) -> dict:
+    """Reminders and escalations, then advance every open request. Each request is handled
+    on its own: one that fails is recorded as failed (and its manager told once), and the
+    sweep goes on with the next."""
     with session_scope() as session:
         open_ids = list(session.exec(select(Request.id).where(
             Request.status.not_in([RequestStatus.closed.value, RequestStatus.withdrawn.value])
-        ).order_by(Request.created_at)))
-    totals = {"requests": len(open_ids), "reminders": 0, "escalations": 0}
-    for request_id in open_ids:
-        counts = remind_and_escalate(request_id, as_of)
+        ).order_by(Request.created_at, Request.id)))
+    totals = {"requests": len(open_ids), "reminders": 0, "escalations": 0, "failed": 0}
+    for n, request_id in enumerate(open_ids, start=1):
+        try:
+            counts = remind(request_id, as_of)
+        except StepFailed as failure:
+            note_failure(request_id, failure, as_of)
+            totals["failed"] += 1
+            continue
         totals["reminders"] += counts["reminders"]
         totals["escalations"] += counts["escalations"]
-        advance_request(request_id, as_of)
+        try:
+            advance(request_id, as_of)
+        except StepFailed:
+            totals["failed"] += 1  # recorded by the request's own run
+        crash.boundary(f"after:sweep:{n}")
+    deliver_all(as_of)
+    return totals
+
+
+@flow(name="sla-sweep", flow_run_name="sla-sweep-{as_of}", persist_result=False)
+def sla_sweep(as_of: str) -> dict:
+    """The daily sweep (see ``sweep``), with every part a Prefect task or subflow."""
+    totals = sweep(as_of, remind_and_escalate, advance_request, deliver_now)
     get_run_logger().info("sweep %s: %s", as_of, totals)
     return totals
+
+
+def sweep_directly(as_of: str) -> dict:
+    return sweep(as_of, do_remind, advance_directly, deliver)

@@ -12,6 +12,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from sqlmodel import Session
 
+from flows.guard import guarded
 from flows.transports import deliver_pending
 from models.db import get_engine
 
@@ -27,8 +28,13 @@ def _session() -> Session:
     return Session(get_engine(), expire_on_commit=False)
 
 
+def deliver(as_of: Optional[str] = None, limit: int = 100) -> dict:
+    """Deliver pending outbox messages (plain function; the flow and task below wrap it)."""
+    return guarded("outbox", "deliver", lambda: deliver_pending(_session, _as_datetime(as_of), limit=limit))
+
+
 def _deliver(as_of: Optional[str], limit: int) -> dict:
-    counts = deliver_pending(_session, _as_datetime(as_of), limit=limit)
+    counts = deliver(as_of, limit)
     get_run_logger().info(
         "outbox: %d sent, %d failed attempts (%d given up), %d pending",
         counts["sent"], counts["failed"], counts["gave_up"], counts["pending"],
@@ -36,13 +42,13 @@ def _deliver(as_of: Optional[str], limit: int) -> dict:
     return counts
 
 
-@task(name="deliver", cache_policy=NO_CACHE)
+@task(name="deliver", cache_policy=NO_CACHE, persist_result=False)
 def deliver_now(as_of: Optional[str] = None, limit: int = 100) -> dict:
     """The outbox as a task of the request flow: what a run wrote goes out in that run."""
     return _deliver(as_of, limit)
 
 
-@flow(name="deliver-outbox", log_prints=False)
+@flow(name="deliver-outbox", log_prints=False, persist_result=False)
 def deliver_outbox(as_of: Optional[str] = None, limit: int = 100) -> dict:
     """Deliver pending outbox messages; ``as_of`` (ISO timestamp) is recorded as sent_at.
     Scheduled on its own, this flow also retries what failed in earlier runs."""

@@ -3,12 +3,11 @@
 The clock is the scenario's: every action and every flow run gets the event's date as
 "today", so a scenario gives the same result whenever it is played.
 """
-import json
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Callable, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlmodel import select
 
 from flows.advance import advance_request, sla_sweep
@@ -48,6 +47,21 @@ class ScenarioRequest(_M):
     statements: dict[RequestType, str] = Field(default_factory=dict)
 
 
+# The fields each event may carry besides "on" and "do" (docs/scenario.md).
+EVENT_FIELDS = {
+    "verify_identity": {"method", "place", "checked_on", "officer", "document_type", "document_last_digits"},
+    "answer": {"partner", "items", "answered_by", "note"},
+    "answer_all": {"items", "answered_by", "note"},
+    "sweep": set(),
+    "extend": {"type", "reason"},
+    "decide": {"forum", "participants", "decisions"},
+    "execute": {"type", "statement"},
+    "send": set(),
+}
+REQUIRED_FIELDS = {"answer": {"partner"}, "extend": {"type", "reason"}, "decide": {"decisions"},
+                   "execute": {"type"}, "verify_identity": {"officer", "document_type", "document_last_digits"}}
+
+
 class Event(_M):
     on: date
     do: Literal["verify_identity", "answer", "answer_all", "sweep", "extend", "decide", "execute", "send"]
@@ -65,9 +79,37 @@ class Scenario(_M):
     # What the tests check after playing (tests/test_examples.py); the runner ignores it.
     expect: dict[str, Any] = Field(default_factory=dict)
 
+    @model_validator(mode="after")
+    def _events_fit(self):
+        """Each event's fields, and every "registration" a number of one of ``registrations``
+        (0, 1, ...): a typo is refused before anything is played, with the event it is in."""
+        count = len(self.registrations)
+        for i, event in enumerate(self.events):
+            data, where = event.model_extra or {}, f"events.{i} ({event.do})"
+            unknown = set(data) - EVENT_FIELDS[event.do]
+            if unknown:
+                raise ValueError(f"{where}: onbekende velden {sorted(unknown)}")
+            missing = REQUIRED_FIELDS.get(event.do, set()) - set(data)
+            if missing:
+                raise ValueError(f"{where}: {', '.join(sorted(missing))} ontbreekt")
+            for key in ("items", "decisions"):
+                if key not in data:
+                    continue
+                rows = data[key]
+                if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+                    raise ValueError(f"{where}.{key}: moet een lijst van objecten zijn")
+                for j, row in enumerate(rows):
+                    if key == "items" and "registration" not in row:
+                        raise ValueError(f"{where}.items.{j}.registration ontbreekt")
+                    number = row.get("registration")
+                    if "registration" in row and (type(number) is not int or not 0 <= number < count):
+                        raise ValueError(f"{where}.{key}.{j}.registration: moet het volgnummer van een "
+                                         f"registratie zijn (0 tot en met {count - 1})")
+        return self
+
 
 def load(path: Path) -> Scenario:
-    return Scenario.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    return Scenario.model_validate_json(path.read_text(encoding="utf-8"))
 
 
 def start(scenario: Scenario) -> tuple[str, list[int], date]:
@@ -82,23 +124,25 @@ def start(scenario: Scenario) -> tuple[str, list[int], date]:
                                                   **r.model_dump()), ACTOR, start_day).id
             for r in scenario.registrations
         ]
-        request = register_request(s, RequestInput(region=scenario.region, subject=scenario.subject,
-                                                   **scenario.request.model_dump()), ACTOR, today)
-        return request.id, reg_ids, today
+        recorded = register_request(s, RequestInput(region=scenario.region, subject=scenario.subject,
+                                                    **scenario.request.model_dump()), ACTOR, today)
+        return recorded.request_id, reg_ids, today
 
 
 def events(scenario: Scenario) -> list[Event]:
     return sorted(scenario.events, key=lambda e: e.on)
 
 
-def play(scenario: Scenario) -> dict:
-    """Register, then play every event in date order; returns the final request view."""
+def play(scenario: Scenario, advance: Callable[[str, str], dict] = advance_request,
+         sweep: Callable[[str], dict] = sla_sweep) -> dict:
+    """Register, then play every event in date order; returns the final request view.
+    ``advance`` and ``sweep`` are the Prefect flows unless a test passes the direct runs."""
     request_id, reg_ids, today = start(scenario)
-    advance_request(request_id, today.isoformat())
+    advance(request_id, today.isoformat())
     for event in events(scenario):
-        apply(scenario, request_id, reg_ids, event)
+        apply(scenario, request_id, reg_ids, event, sweep)
         if event.do != "sweep":  # the sweep advances every open request itself
-            advance_request(request_id, event.on.isoformat())
+            advance(request_id, event.on.isoformat())
     return final_view(scenario, request_id)
 
 
@@ -111,53 +155,54 @@ def scenario_end(scenario: Scenario) -> date:
     return max([scenario.request.received_on, *(e.on for e in scenario.events)])
 
 
-# The fields each event may carry besides "on" and "do" (docs/scenario.md).
-EVENT_FIELDS = {
-    "verify_identity": {"method", "place", "checked_on", "officer", "document_type", "document_last_digits"},
-    "answer": {"partner", "items", "answered_by", "note"},
-    "answer_all": {"items", "answered_by", "note"},
-    "sweep": set(),
-    "extend": {"type", "reason"},
-    "decide": {"forum", "participants", "decisions"},
-    "execute": {"type", "statement"},
-    "send": set(),
+def _send(s, request_id: str, _data: None, actor: str, today: date):
+    return send_replies(s, request_id, actor, today)
+
+
+#: The action each kind of input is recorded with (models/actions/).
+ACTIONS: dict[str, Callable] = {
+    "identity": record_identity, "answer": record_answer, "extend": record_extension,
+    "decide": record_decision, "execute": record_execution, "send": _send,
 }
 
 
-def apply(scenario: Scenario, request_id: str, reg_ids: list[int], event: Event) -> None:
-    """Record one event's action (in one transaction), or run the daily sweep."""
-    data = dict(event.model_extra or {})
-    unknown = set(data) - EVENT_FIELDS[event.do]
-    if unknown:
-        raise ValueError(f"gebeurtenis {event.do!r} op {event.on}: onbekende velden {sorted(unknown)}")
-    today = event.on
+def apply(scenario: Scenario, request_id: str, reg_ids: list[int], event: Event,
+          sweep: Callable[[str], dict] = sla_sweep) -> None:
+    """Record one event's actions (in one transaction), or run the daily sweep."""
     if event.do == "sweep":
-        sla_sweep(today.isoformat())
+        sweep(event.on.isoformat())
         return
     with session_scope() as s:
-        region = get_region(scenario.region)
-        if event.do == "verify_identity":
-            data.setdefault("method", region.identity.methods[0])
-            data.setdefault("place", region.identity.places[0])
-            data.setdefault("checked_on", today)
-            record_identity(s, request_id, IdentityInput(**data), ACTOR, today)
-        elif event.do in ("answer", "answer_all"):
-            partners = [data.pop("partner")] if event.do == "answer" else _open_partners(s, request_id)
-            overrides = {reg_ids[i["registration"]]: i for i in data.pop("items", [])}
-            for slug in partners:
-                record_answer(s, request_id, AnswerInput(
-                    partner=slug, answered_on=today, answered_by=data.get("answered_by", f"contactpersoon {slug}"),
-                    items=[_item(rid, overrides.get(rid)) for rid in _partner_items(s, request_id, slug)],
-                    note=data.get("note"),
-                ), ACTOR, today)
-        elif event.do == "extend":
-            record_extension(s, request_id, ExtensionInput(recorded_on=today, **data), ACTOR, today)
-        elif event.do == "decide":
-            _decide(s, region, request_id, reg_ids, data, today)
-        elif event.do == "execute":
-            record_execution(s, request_id, ExecutionInput(executed_on=today, **data), ACTOR, today)
-        elif event.do == "send":
-            send_replies(s, request_id, ACTOR, today)
+        for action, data in inputs(scenario, s, request_id, reg_ids, event):
+            ACTIONS[action](s, request_id, data, ACTOR, event.on)
+
+
+def inputs(scenario: Scenario, s, request_id: str, reg_ids: list[int], event: Event) -> list[tuple[str, Any]]:
+    """What an event records, as (action, input) pairs: one answer per partner, one decision
+    per forum. The crash test records the same inputs through the command line."""
+    data = dict(event.model_extra or {})
+    today = event.on
+    region = get_region(scenario.region)
+    if event.do == "verify_identity":
+        data.setdefault("method", region.identity.methods[0])
+        data.setdefault("place", region.identity.places[0])
+        data.setdefault("checked_on", today)
+        return [("identity", IdentityInput(**data))]
+    if event.do in ("answer", "answer_all"):
+        partners = [data.pop("partner")] if event.do == "answer" else _open_partners(s, request_id)
+        overrides = {reg_ids[i["registration"]]: i for i in data.pop("items", [])}
+        return [("answer", AnswerInput(
+            partner=slug, answered_on=today, answered_by=data.get("answered_by", f"contactpersoon {slug}"),
+            items=[_item(rid, overrides.get(rid)) for rid in _partner_items(s, request_id, slug)],
+            note=data.get("note"),
+        )) for slug in partners]
+    if event.do == "extend":
+        return [("extend", ExtensionInput(recorded_on=today, **data))]
+    if event.do == "decide":
+        return [("decide", d) for d in _deliberations(s, region, request_id, reg_ids, data, today)]
+    if event.do == "execute":
+        return [("execute", ExecutionInput(executed_on=today, **data))]
+    return [("send", None)]
 
 
 def _open_partners(s, request_id: str) -> list[str]:
@@ -183,7 +228,7 @@ def _item(registration_id: int, override: Optional[dict]) -> ItemAnswerInput:
     return ItemAnswerInput(registration_id=registration_id, **values)
 
 
-def _decide(s, region, request_id: str, reg_ids: list[int], data: dict, today: date) -> None:
+def _deliberations(s, region, request_id: str, reg_ids: list[int], data: dict, today: date) -> list[DeliberationInput]:
     """One deliberation per forum: each right is decided where the region's protocol says."""
     consulted = sorted(s.exec(select(Partner.slug).join(ConsultationTask, ConsultationTask.partner_id == Partner.id)
                               .where(ConsultationTask.request_id == request_id)))
@@ -194,9 +239,7 @@ def _decide(s, region, request_id: str, reg_ids: list[int], data: dict, today: d
             d["registration_id"] = reg_ids[d.pop("registration")]
         decision = DecisionInput(**d)
         by_forum.setdefault(region.rights[decision.type].forum, []).append(decision)
-    for forum, decisions in by_forum.items():
-        record_decision(s, request_id, DeliberationInput(
-            forum=data.get("forum", forum), held_on=today, participants=data.get("participants") or consulted,
-            decisions=decisions,
-        ), ACTOR, today)
+    return [DeliberationInput(forum=data.get("forum", forum), held_on=today,
+                              participants=data.get("participants") or consulted, decisions=decisions)
+            for forum, decisions in by_forum.items()]
 

@@ -17,10 +17,10 @@ from models.enums import ClockEventKind, RequestStatus, RequestType, TaskStatus
 from models.holidays import add_working_days
 from models.letters import compose, replies
 from models.letters import context as c
-from models.lifecycle import NEEDS_EXECUTION
+from models.lifecycle import NEEDS_EXECUTION, Step, Wait, next_step
 from models.region_config import get_region
-from models.state import clocks, decree_days, registrations, rights, routing_plan
-from models.tables import ClockEvent, ConsultationTask, DataSubject, IdentityCheck, Partner, Referral, Request
+from models.state import clocks, decree_days, registrations, rights, routing_plan, snapshot
+from models.tables import ClockEvent, ConsultationTask, IdentityCheck, Partner, Referral, Request
 
 ACTOR = "system:flow"
 IDENTIFY_WITHIN_WORKING_DAYS = 10
@@ -78,7 +78,6 @@ def route(session: Session, request: Request, today: date) -> None:
     """Scope and routing: refer police and OM parts, then consult, reply or wait."""
     region = get_region(request.region_id)
     plan = routing_plan(session, request)
-    subject = session.get(DataSubject, request.subject_id)
     check = session.exec(select(IdentityCheck).where(IdentityCheck.request_id == request.id)).first()
     referral_ctx: list[c.Referral] = []
     for n, ref in enumerate(plan.referrals, start=1):
@@ -101,7 +100,7 @@ def route(session: Session, request: Request, today: date) -> None:
         referral_ctx.append(item)
         letter = c.DoorzendingContext(
             **compose.base(session, request, today, c.Addressee.for_body(body), "doorzending"),
-            **compose.received(request), referral=item, betrokkene=compose.person(subject),
+            **compose.received(request), referral=item, betrokkene=compose.person(request),
             identity_verified_on=check.checked_on if check else None,
         )
         compose.issue(session, request, "doorzending", f"referral:{row.reference}", letter, ACTOR,
@@ -148,10 +147,9 @@ def open_consultation(session: Session, request: Request, partner_slug: str, tod
         session.flush()
         audit.record(session, ACTOR, "consultation.opened", request.id, partner=partner.slug, due_on=task.due_on)
     items = [compose.data_item(session, r) for r in registrations(session, request) if r.partner_id == partner.id]
-    subject = session.get(DataSubject, request.subject_id)
     ctx = c.ConsultatieverzoekContext(
         **compose.base(session, request, today, compose.partner_addressee(partner), "consultatieverzoek"),
-        **compose.received(request), partner_name=partner.name, betrokkene=compose.person(subject),
+        **compose.received(request), partner_name=partner.name, betrokkene=compose.person(request),
         request_types=[RequestType(r.type) for r in rights(session, request.id)], items=items,
         due_on=task.due_on, request_deadline=_protocol_due(session, request, today),
         how_to_answer="Geef per gegeven aan of het van u komt, of het juist is en of het aan de betrokkene "
@@ -242,3 +240,34 @@ def remind_and_escalate(session: Session, request: Request, today: date) -> dict
         audit.record(session, ACTOR, "consultation.escalated", request.id, tasks=[t.id for t in overdue])
         counts["escalations"] += 1
     return counts
+
+
+# ------------------------------------------------------------------ one request, in one session
+
+STEPS = {
+    Step.acknowledge: acknowledge,
+    Step.route: route,
+    Step.to_deliberation: to_deliberation,
+    Step.after_decision: after_decision,
+    Step.close: close,
+}
+MAX_STEPS = 20  # a guard: a request never needs more automatic steps than this in one run
+
+
+def run_due_steps(session: Session, request: Request, today: date) -> tuple[list[str], Wait]:
+    """Every automatic step that is due, one after the other, in this session: what an
+    action rehearses before it commits (models/actions/common.py). The flow runs the same
+    steps as Prefect tasks, each in its own transaction (flows/advance.py)."""
+    done: list[str] = []
+    for _ in range(MAX_STEPS):
+        nxt = next_step(snapshot(session, request))
+        if isinstance(nxt, Wait):
+            return done, nxt
+        if nxt == Step.fan_out:
+            for slug in consultation_partners(session, request):
+                open_consultation(session, request, slug, today)
+        else:
+            STEPS[nxt](session, request, today)
+        session.flush()
+        done.append(nxt.value)
+    raise RuntimeError(f"request {request.id}: more than {MAX_STEPS} steps in one run")

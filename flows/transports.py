@@ -121,6 +121,7 @@ def send_file(msg: OutboxMessage, content: Content) -> None:
     eml.parent.mkdir(exist_ok=True, mode=0o700)
     # The .html first, the .eml last: the .eml's presence means "all written".
     _write_once(html, content.html.encode("utf-8"))
+    crash.boundary("after:file:html")  # the .html is there, the .eml not yet
     _write_once(eml, bytes(build_email(msg, content)))
 
 

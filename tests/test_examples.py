@@ -1,11 +1,14 @@
-"""Every shipped example scenario (examples/*.json) plays through the real flows under a
-real Prefect, on the test database, and ends as its ``expect`` block says."""
+"""Every shipped example scenario (examples/*.json) plays to the end its ``expect`` block
+says, on the test database. They play directly (the flow's step bodies without Prefect,
+flows.advance.advance_directly); one of them also plays through the real flows under a
+real Prefect, and must leave exactly the same state behind."""
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from flows import scenario as sc
+from flows.advance import advance_directly, sweep_directly
 from models import audit
 from models.db import session_scope
 
@@ -22,11 +25,10 @@ def test_examples_cover_every_region_and_request_type():
     assert all(s.expect for s in played), "every example says what it must end in"
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
-def test_example_plays_to_its_expected_end(path, loaded, prefect_harness):
+def test_example_plays_to_its_expected_end(path, loaded):
     scenario = sc.load(path)
-    view = sc.play(scenario)
+    view = sc.play(scenario, advance=advance_directly, sweep=sweep_directly)
     expect = scenario.expect
     if "status" in expect:
         assert view["status"] == expect["status"]
@@ -48,3 +50,18 @@ def test_example_plays_to_its_expected_end(path, loaded, prefect_harness):
     assert all(m["status"] == "sent" for m in view["outbox"])
     with session_scope() as s:
         assert audit.verify_chain(s) > view["audit_events"] > 0
+
+
+@pytest.mark.slow
+def test_through_prefect_the_same_as_directly(loaded, prefect_harness):
+    """The sweep, reminders, an escalation, a withheld part: played twice, the same result."""
+    from tests.conftest import _empty_all_tables, _sync_regions
+    from tests.flowtools import state
+
+    scenario = sc.load(EXAMPLES[0].parent / "fryslan-inzage-herinnering.json")
+    end = sc.scenario_end(scenario)
+    direct = state(loaded, sc.play(scenario, advance=advance_directly, sweep=sweep_directly)["id"], end)
+    _empty_all_tables(loaded)
+    _sync_regions(loaded)
+    through_prefect = state(loaded, sc.play(scenario)["id"], end)
+    assert through_prefect == direct

@@ -1,6 +1,8 @@
 """No personal data in the orchestrator: after a full run with a planted BSN, name,
 address and data item, none of them is anywhere in Prefect's database, its logs, its
-result storage or the console output (DEVELOPERS.md, architecture rule 3)."""
+result storage or the console output (DEVELOPERS.md, architecture rule 3) — also after
+failing runs (a task that raises an error quoting the data, a retry, a crash), and also
+after decoding what Prefect stores (base64, JSON, pickle, compression)."""
 import json
 from pathlib import Path
 
@@ -30,7 +32,7 @@ def _scenario(tmp_path: Path) -> sc.Scenario:
     return sc.Scenario.model_validate(data)
 
 
-def _everything_prefect_stored() -> bytes:
+def _stored_files() -> list[bytes]:
     """The bytes of Prefect's database (with its WAL) and of every file under PREFECT_HOME
     (result storage, local storage, logs), after its log worker has flushed."""
     from prefect.logging.handlers import APILogWorker
@@ -39,9 +41,25 @@ def _everything_prefect_stored() -> bytes:
     db_file = Path(PREFECT_SERVER_DATABASE_CONNECTION_URL.value().split("///", 1)[1])
     files = [db_file, *db_file.parent.glob(db_file.name + "-*")]
     files += [p for p in Path(PREFECT_HOME.value()).rglob("*") if p.is_file()]
-    searched = b"".join(p.read_bytes() for p in files if p.exists())
-    assert len(searched) > 10_000, "Prefect's database was not found"
-    return searched
+    blobs = [p.read_bytes() for p in files if p.exists()]
+    assert sum(map(len, blobs)) > 10_000, "Prefect's database was not found"
+    return blobs
+
+
+def _everything_prefect_stored() -> bytes:
+    return b"".join(_stored_files())
+
+
+def _decoded_store() -> list[bytes]:
+    """Everything Prefect stored, and everything that decodes out of it."""
+    from tests.decoding import decoded
+
+    return [piece for blob in _stored_files() for piece in decoded(blob)]
+
+
+def _in(secret: str, pieces: list[bytes]) -> bool:
+    needle = secret.encode("utf-8")
+    return any(needle in piece for piece in pieces)
 
 
 @pytest.mark.slow
@@ -89,3 +107,109 @@ def test_flow_runs_carry_only_the_opaque_id(loaded, prefect_harness, tmp_path):
         assert set(run.parameters) == {"request_id", "as_of"}
         assert run.parameters["request_id"] == view["id"]
         assert run.name == f"advance-{view['id']}"
+
+
+@pytest.mark.slow
+def test_the_decoding_search_finds_a_result_that_prefect_encoded(prefect_harness):
+    """Control: a flow result that Prefect persists is stored base64-encoded (a pickle in a
+    JSON record): the raw bytes do not show it, the decoded search does."""
+    from prefect import flow
+
+    @flow(name="persisting-control", persist_result=True)
+    def keeps(name: str) -> dict:
+        return {"wie": name[::-1]}  # the reversed name is only in the result, never a parameter
+
+    keeps("Mus Verstopt")
+    secret = "Mus Verstopt"[::-1]
+    assert secret.encode() not in _everything_prefect_stored()
+    assert _in(secret, _decoded_store())
+
+
+def _planted_request(day) -> str:
+    from models.actions.intake import RequestInput, register_request
+    from models.db import session_scope
+
+    with session_scope() as s:
+        return register_request(s, RequestInput(
+            region="drenthe", types=["inzage"], received_on=day,
+            subject={"bsn": BSN, "name": NAME, "address": f"{STREET}, 9401 AA Assen"}), "test", day).request_id
+
+
+@pytest.mark.slow
+def test_failing_runs_leave_no_personal_data_in_prefect(loaded, prefect_harness, capfd):
+    from datetime import date
+
+    from prefect import flow, task
+    from sqlmodel import Session, select
+
+    from flows.advance import _RETRY, advance_directly, advance_request
+    from flows.guard import StepFailed, guarded
+    from flows.steps import acknowledge
+    from models.actions.identity import IdentityInput, record_identity
+    from models.db import session_scope
+    from models.tables import OutboxMessage, Request
+    from tests.flowtools import run_cli
+
+    received = date(2026, 3, 2)
+    request_id = _planted_request(received)
+
+    # 1. A task that raises (the issue's reproduction): after the identity check, a run dated
+    # a day before the receipt makes the acknowledgement's letter refuse its context, with a
+    # pydantic ValidationError that quotes its whole input, the name and address included.
+    with session_scope() as s:
+        record_identity(s, request_id, IdentityInput(
+            method="in_persoon", place="ZVH Drenthe", checked_on=received, officer="procesregisseur",
+            document_type="paspoort", document_last_digits="1234"), "test", received)
+    before = date(2026, 3, 1)
+    with Session(loaded) as s, pytest.raises(Exception) as raw:
+        acknowledge(s, s.get(Request, request_id), before)
+    assert NAME in str(raw.value.errors()), "the control: unguarded, the error would carry the name"
+    for _ in range(2):  # twice: the failure is told to the manager once
+        with pytest.raises(StepFailed, match="ValidationError"):
+            advance_request(request_id, before.isoformat())
+    with Session(loaded) as s:
+        request = s.get(Request, request_id)
+        assert (request.failed_step, request.failure_code) == ("acknowledge", "ValidationError")
+        notices = s.exec(select(OutboxMessage).where(OutboxMessage.request_id == request_id,
+                                                     OutboxMessage.kind == "storing")).all()
+        assert len(notices) == 1
+
+    # 2. A retry: a transient error whose message quotes the name, retried by the steps' policy.
+    class OperationalError(Exception):
+        pass
+
+    @task(name="flaky-step", **_RETRY)
+    def flaky(rid: str) -> None:
+        def body():
+            raise OperationalError(f"database is locked while writing {NAME}")
+
+        guarded(rid, "flaky", body)
+
+    @flow(name="retrying-control", persist_result=False)
+    def retrying(rid: str) -> None:
+        flaky(rid)
+
+    with pytest.raises(StepFailed, match="OperationalError"):
+        retrying(request_id)
+
+    # 3. A crash: the real command killed in the middle of a run, then the run done again.
+    result = run_cli("request", "advance", request_id, "--today", received.isoformat(),
+                     env_extra={"RECHTENLOKET_CRASH_AT": "after:acknowledge"})
+    assert result.returncode < 0
+    assert advance_directly(request_id, received.isoformat())["waits_for"] == "sending"  # no data: a reply
+    with Session(loaded) as s:
+        assert s.get(Request, request_id).failed_step is None  # the good run cleared the failure
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_="flaky-step")))
+    assert runs and max(r.run_count for r in runs) == 4, "the transient error was retried three times"
+
+    pieces = _decoded_store()
+    for secret in PLANTED[:4]:
+        assert not _in(secret, pieces), f"{secret!r} found in Prefect's storage"
+    console = capfd.readouterr()
+    for secret in PLANTED[:4]:
+        assert secret not in console.out and secret not in console.err
