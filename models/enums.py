@@ -102,3 +102,16 @@ class NotificationChannel(StrEnum):
     email = "email"
     webhook = "webhook"
     portal = "portal"
+
+
+class Role(StrEnum):
+    """Who a principal is in the product (domain.md §2). A person's account has one role;
+    the system's own runs are ``system``."""
+
+    coordinator = "coordinator"  # privacy officer / procesregisseur: registers and steers requests
+    signatory = "signatory"  # approves and signs the replies to the betrokkene
+    manager = "manager"  # watches the deadlines; sees references, not names, until a logged read
+    partner = "partner"  # a user of one partner organisation: answers its own consultation tasks
+    auditor = "auditor"  # FG: reads requests and the audit trail, changes nothing
+    administrator = "administrator"  # accounts, partner API tokens; no personal data of requests
+    system = "system"  # the flows, the sweep, the command line's own bookkeeping
