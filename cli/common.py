@@ -41,9 +41,9 @@ def region(region_id: str) -> RegionConfig:
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
     from models.bsn import InvalidBSN
-    from models.crypto import MissingKey
+    from models.keys import CryptoError
 
-    return (UserError, ConfigError, InvalidBSN, MissingKey, LookupError, ValueError)
+    return (UserError, ConfigError, InvalidBSN, CryptoError, LookupError, ValueError)
 
 
 def one_line(exc: BaseException) -> str:

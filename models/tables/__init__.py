@@ -4,6 +4,7 @@ from models.tables.clock import ClockEvent
 from models.tables.consultation import ConsultationTask, ItemAnswer
 from models.tables.decision import Deliberation, ItemDecision
 from models.tables.identity import IdentityCheck
+from models.tables.keyring import KeyringEntry
 from models.tables.letter import Letter
 from models.tables.outbox import OutboxMessage
 from models.tables.partner import Partner, PartnerContact, Region
@@ -22,6 +23,7 @@ __all__ = [
     "IdentityCheck",
     "ItemAnswer",
     "ItemDecision",
+    "KeyringEntry",
     "Letter",
     "OutboxMessage",
     "Partner",

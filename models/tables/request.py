@@ -5,7 +5,7 @@ from typing import Optional
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.tables.common import encrypted, new_id, utcnow
+from models.tables.common import encrypted, new_id, row_identity, utcnow
 
 
 class Request(SQLModel, table=True):
@@ -37,6 +37,7 @@ class RequestRight(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("request_id", "type"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    row_uid: str = row_identity()  # binds the encrypted fields to this row
     request_id: str = Field(foreign_key="request.id", index=True, max_length=32)
     type: str = Field(max_length=32)  # models.enums.RequestType
     # The betrokkene's own words for this right (the grounds of a verzet, the correction
@@ -52,6 +53,7 @@ class Representative(SQLModel, table=True):
     """Someone acting for the betrokkene, with the proof of authority that was shown."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    row_uid: str = row_identity()  # binds the encrypted fields to this row
     request_id: str = Field(foreign_key="request.id", unique=True, max_length=32)
     kind: str = Field(max_length=32)  # models.enums.RequesterKind (not betrokkene)
     name: str = encrypted()
