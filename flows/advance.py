@@ -13,6 +13,7 @@ from prefect.cache_policies import NO_CACHE
 from sqlmodel import select
 
 from flows import crash, steps
+from flows.anchor import publish_audit_anchor
 from flows.deliver import deliver_now
 from models.db import session_scope
 from models.enums import RequestStatus
@@ -110,5 +111,6 @@ def sla_sweep(as_of: str) -> dict:
         totals["reminders"] += counts["reminders"]
         totals["escalations"] += counts["escalations"]
         advance_request(request_id, as_of)
+    publish_audit_anchor()  # the trail's head outside our database (flows/anchor.py)
     get_run_logger().info("sweep %s: %s", as_of, totals)
     return totals
