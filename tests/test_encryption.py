@@ -213,3 +213,37 @@ def test_an_older_key_in_the_keyring_still_decrypts(monkeypatch):
 def test_lookup_hash_is_keyed_and_normalised():
     assert lookup_hash(" Jan Jansen ") == lookup_hash("jan jansen") != lookup_hash("jan janssen")
     assert lookup_hashes("jan jansen") == [lookup_hash("jan jansen")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("example, also", [
+    ("fryslan-eigen-verklaring-verzet.json", {"caseregistration.eigen_verklaring"}),
+    ("utrecht-inzage-advocaat.json", {"representative.name", "representative.address"}),
+])
+def test_every_code_path_stores_bound_ciphertext_only(loaded, prefect_harness, project_root, example, also):
+    """A whole request through the real flows (intake, consultation, answers, decisions,
+    execution, letters, outbox): every encrypted value in every table is ``rl1`` and opens
+    at its own place only."""
+    from flows import scenario as sc
+
+    sc.play(sc.load(project_root / "examples" / example))
+    seen = set()
+    with loaded.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            columns = [c.name for c in table.columns if isinstance(c.type, EncryptedString)]
+            if not columns:
+                continue
+            for row in conn.execute(text(f"SELECT id, row_uid, {', '.join(columns)} FROM {table.name}")):
+                for column in columns:
+                    raw = row._mapping[column]
+                    if raw is None:
+                        continue
+                    assert raw.startswith(f"rl1.{keys.current().key_id}."), (table.name, column)
+                    crypto.unseal(raw, Place(table.name, column, row.row_uid))
+                    others = [c for c in columns if c != column]
+                    if others:
+                        with pytest.raises(DecryptionFailed):
+                            crypto.unseal(raw, Place(table.name, others[0], row.row_uid))
+                    seen.add(f"{table.name}.{column}")
+    assert {"datasubject.name", "datasubject.bsn", "datasubject.address", "caseregistration.description",
+            "letter.html", "outboxmessage.body", "outboxmessage.recipient", *also} <= seen, sorted(seen)
