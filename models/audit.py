@@ -217,7 +217,8 @@ def check(session: Session, extra_anchors: Iterable[anchor.Anchor] = ()) -> Veri
         by_seq[a.seq].append(a)
 
     expected, prev, last_id = 1, GENESIS, 0
-    for ev in session.exec(select(AuditEvent).order_by(AuditEvent.seq, AuditEvent.id)):
+    in_order = select(AuditEvent).order_by(AuditEvent.seq, AuditEvent.id).execution_options(yield_per=1000)
+    for ev in session.exec(in_order):  # streamed: a long trail is not held in memory at once
         message = _event_problem(ev, expected, prev, last_id)
         if message is None:
             wrong = next((a for a in by_seq.get(ev.seq, ()) if a.hash != ev.hash), None)
