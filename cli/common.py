@@ -126,9 +126,9 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     from pydantic import ValidationError
 
     from models.bsn import InvalidBSN
-    from models.crypto import MissingKey
+    from models.keys import CryptoError
 
-    return (UserError, ConfigError, InvalidBSN, MissingKey, ValidationError, LookupError, ValueError)
+    return (UserError, ConfigError, InvalidBSN, CryptoError, ValidationError, LookupError, ValueError)
 
 
 def _usage_in_dutch(exc: click.ClickException) -> str:

@@ -24,6 +24,7 @@ from prefect.cache_policies import NO_CACHE
 from sqlmodel import select
 
 from flows import crash, steps
+from flows.anchor import publish_audit_anchor
 from flows.deliver import deliver, deliver_now
 from flows.guard import StepFailed, guarded, is_transient
 from models.db import session_scope
@@ -242,6 +243,7 @@ def sweep(as_of: str, remind: Callable[[str, str], dict], advance: Callable[[str
 def sla_sweep(as_of: str) -> dict:
     """The daily sweep (see ``sweep``), with every part a Prefect task or subflow."""
     totals = sweep(as_of, remind_and_escalate, advance_request, deliver_now)
+    publish_audit_anchor()  # the trail's head outside our database (flows/anchor.py)
     get_run_logger().info("sweep %s: %s", as_of, totals)
     return totals
 

@@ -200,6 +200,14 @@ def close(session: Session, request: Request, today: date) -> None:
 # ------------------------------------------------------------------ daily sweep
 
 
+def task_references(session: Session, request: Request) -> dict[int, str]:
+    """{partner id: "<reference>-C<n>"}: the consultations numbered in the order of the
+    partners' slugs, the same however the tasks were opened (in parallel, after a crash)."""
+    rows = session.exec(select(Partner.id, Partner.slug).join(ConsultationTask, ConsultationTask.partner_id == Partner.id)
+                        .where(ConsultationTask.request_id == request.id)).all()
+    return {pid: f"{request.reference}-C{n}" for n, (pid, _) in enumerate(sorted(rows, key=lambda r: r[1]), start=1)}
+
+
 def remind_and_escalate(session: Session, request: Request, today: date) -> dict:
     """Reminders before and escalations after a consultation task's due date."""
     region = get_region(request.region_id)
@@ -207,12 +215,13 @@ def remind_and_escalate(session: Session, request: Request, today: date) -> dict
     tasks = session.exec(select(ConsultationTask).where(ConsultationTask.request_id == request.id,
                                                         ConsultationTask.status == TaskStatus.open.value)).all()
     overdue = []
+    references = task_references(session, request)
     for task in tasks:
         partner = session.get(Partner, task.partner_id)
         if today >= task.reminder_on and task.reminded_on is None:
             ctx = c.HerinneringConsultatieContext(
                 **compose.base(session, request, today, compose.partner_addressee(partner), "herinnering_consultatie"),
-                partner_name=partner.name, consultation_reference=f"{request.reference}-C{task.id}",
+                partner_name=partner.name, consultation_reference=references[task.partner_id],
                 consultation_sent_on=task.created_on, due_on=task.due_on,
                 request_deadline=_protocol_due(session, request, today),
             )
@@ -228,7 +237,7 @@ def remind_and_escalate(session: Session, request: Request, today: date) -> dict
         ctx = c.EscalatieManagerContext(
             **compose.base(session, request, today, compose.manager_addressee(region), "escalatie_manager"),
             tasks=[c.OverdueTask(partner_name=session.get(Partner, t.partner_id).name,
-                                 task_reference=f"{request.reference}-C{t.id}", due_on=t.due_on,
+                                 task_reference=references[t.partner_id], due_on=t.due_on,
                                  reminder_sent_on=t.reminded_on) for t in overdue],
             request_deadline=_protocol_due(session, request, today),
         )
@@ -237,7 +246,8 @@ def remind_and_escalate(session: Session, request: Request, today: date) -> dict
         for t in overdue:
             t.escalated_on = today
             session.add(t)
-        audit.record(session, ACTOR, "consultation.escalated", request.id, tasks=[t.id for t in overdue])
+        audit.record(session, ACTOR, "consultation.escalated", request.id,
+                     partners=sorted(session.get(Partner, t.partner_id).slug for t in overdue))
         counts["escalations"] += 1
     return counts
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from models import audit
-from models.crypto import generate_master_key
+from models import anchor, audit, keys, private
+from models.keys import MissingKey, generate_master_key
 from models.region_config import RegionConfig, file_hash, load_regions
 from models.schema import upgrade_database
 from models.settings import Settings
@@ -15,10 +15,23 @@ ACTOR = "system:init"
 
 
 def ensure_key(settings: Settings) -> bool:
-    """Write a new master key to var/secret.key unless one is configured. True if written."""
+    """Write a new master key to var/secret.key unless one is configured. True if written.
+
+    Never for a database that already holds data: a new key would make them unreadable
+    (and the audit trail unverifiable). Then the old key must come back from its backup."""
     if settings.secret_key or settings.key_file.exists():
         return False
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    from models.db import get_engine
+
+    with get_engine().connect() as connection:
+        if keys.database_holds_data(connection):
+            raise MissingKey(
+                "de database bevat al versleutelde gegevens en er is geen sleutel: 'init' maakt "
+                "geen nieuwe sleutel, want daarmee zijn die gegevens niet meer te lezen; zet de "
+                f"oorspronkelijke sleutel terug in {keys.ENV_VAR} of in het bestand "
+                f"{settings.key_file} (uit de back-up van de sleutel, zie docs/keys.md)"
+            )
+    private.ensure_dir(settings.data_dir)
     fd = os.open(settings.key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(generate_master_key())
@@ -69,13 +82,30 @@ def sync_regions(session: Session, regions: dict[str, RegionConfig], config_dir:
     return summary
 
 
+def _tighten_permissions(settings: Settings) -> None:
+    """Installations made before the 0700/0600 rule: remove group and other access."""
+    from sqlalchemy.engine import make_url
+
+    private.tighten(settings.data_dir)
+    paths = [settings.key_file, anchor.anchor_file()]
+    url = make_url(settings.effective_database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        paths += [Path(url.database + suffix) for suffix in ("", "-wal", "-shm")]
+    for path in paths:
+        private.tighten(path)
+
+
 def initialise(settings: Settings) -> dict:
     from models.db import get_engine
 
     regions = load_regions(settings.config_dir)  # validate before touching anything
+    private.ensure_dir(settings.data_dir)
+    _tighten_permissions(settings)
     key_written = ensure_key(settings)
     upgrade_database()
     with Session(get_engine()) as session:
+        keys.ensure_verified(session.connection())  # a wrong key stops here, before any write
         summary = sync_regions(session, regions, settings.config_dir)
         session.commit()
+        audit.checkpoint(session)  # a trail re-chained by a migration gets its first anchor
     return {"key_written": key_written, **summary}

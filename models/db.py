@@ -2,9 +2,10 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 
@@ -17,7 +18,7 @@ def get_engine() -> Engine:
     settings = get_settings()
     url = settings.effective_database_url
     if url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        _private_sqlite_file(url, settings.data_dir)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
         )
@@ -31,6 +32,17 @@ def get_engine() -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+def _private_sqlite_file(url: str, data_dir: Path) -> None:
+    """The data dir 0700 and the database file 0600 before SQLite opens it (SQLite gives
+    its -wal and -shm files the mode of the database file)."""
+    from models import private
+
+    private.ensure_dir(data_dir)
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        private.create_file(Path(database))
 
 
 def reset_engine() -> None:

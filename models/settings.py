@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     secret_key: str = ""
     # Outgoing messages land here as .eml/.html files when the transport is "file".
     outbox_dir: Path | None = None
+    # Append-only checkpoints of the audit trail's head, outside the database (models.anchor).
+    audit_anchor_file: Path | None = None
 
     @property
     def effective_database_url(self) -> str:
@@ -34,6 +36,10 @@ class Settings(BaseSettings):
     @property
     def key_file(self) -> Path:
         return self.data_dir / "secret.key"
+
+    @property
+    def effective_audit_anchor_file(self) -> Path:
+        return self.audit_anchor_file or self.data_dir / "audit-anchors.log"
 
 
 @lru_cache

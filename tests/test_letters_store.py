@@ -143,11 +143,10 @@ def test_tampering_behind_the_orm_is_detected_by_the_hash(db, request_id):
     store.approve(db, letter.id, "coord")
     store.mark_sent(db, letter.id, "coord")
     db.commit()
-    from models.crypto import encrypt
+    from models.crypto import Place, seal
 
-    db.connection().execute(
-        text("UPDATE letter SET html = :h WHERE id = :i"), {"h": encrypt("<p>vervalst</p>"), "i": letter.id}
-    )
+    forged = seal("<p>vervalst</p>", Place("letter", "html", letter.row_uid))  # someone with the key
+    db.connection().execute(text("UPDATE letter SET html = :h WHERE id = :i"), {"h": forged, "i": letter.id})
     db.commit()
     db.expire_all()
     assert not store.verify_sent(db.get(Letter, letter.id))

@@ -5,6 +5,7 @@ from models.tables.consultation import ConsultationTask, ItemAnswer
 from models.tables.event import ActionEvent
 from models.tables.decision import Deliberation, ItemDecision
 from models.tables.identity import IdentityCheck
+from models.tables.keyring import KeyringEntry
 from models.tables.letter import Letter
 from models.tables.outbox import OutboxMessage
 from models.tables.partner import Partner, PartnerContact, Region
@@ -25,6 +26,7 @@ __all__ = [
     "IdentityCheck",
     "ItemAnswer",
     "ItemDecision",
+    "KeyringEntry",
     "Letter",
     "OutboxMessage",
     "Partner",

@@ -5,7 +5,7 @@ from typing import Optional
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.tables.common import encrypted, utcnow
+from models.tables.common import encrypted, row_identity, utcnow
 
 
 class ConsultationTask(SQLModel, table=True):
@@ -15,6 +15,7 @@ class ConsultationTask(SQLModel, table=True):
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    row_uid: str = row_identity()  # binds the encrypted fields to this row
     request_id: str = Field(foreign_key="request.id", index=True, max_length=32)
     partner_id: int = Field(foreign_key="partner.id", index=True)
     status: str = Field(default="open", max_length=16)  # models.enums.TaskStatus
@@ -36,6 +37,7 @@ class ItemAnswer(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("task_id", "registration_id"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    row_uid: str = row_identity()  # binds the encrypted fields to this row
     task_id: int = Field(foreign_key="consultationtask.id", index=True)
     registration_id: int = Field(foreign_key="caseregistration.id", index=True)
     supplied_by_us: bool

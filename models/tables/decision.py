@@ -5,7 +5,7 @@ from typing import Optional
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.tables.common import encrypted
+from models.tables.common import encrypted, row_identity
 
 
 class Deliberation(SQLModel, table=True):
@@ -22,6 +22,7 @@ class ItemDecision(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("request_id", "right_type", "registration_id"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    row_uid: str = row_identity()  # binds the encrypted fields to this row
     request_id: str = Field(foreign_key="request.id", index=True, max_length=32)
     right_type: str = Field(max_length=32)
     registration_id: Optional[int] = Field(default=None, foreign_key="caseregistration.id")

@@ -4,11 +4,12 @@ from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
-from models.tables.common import encrypted, utcnow
+from models.tables.common import encrypted, row_identity, utcnow
 
 
 class Letter(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
+    row_uid: str = row_identity()  # binds the encrypted fields to this row
     request_id: str = Field(foreign_key="request.id", index=True, max_length=32)
     kind: str = Field(max_length=48)  # one of the letter kinds in templates/letters/
     # Makes creation idempotent: e.g. "ack", "referral:<partner>", "reply:inzage".

@@ -4,11 +4,12 @@ from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
-from models.tables.common import encrypted, utcnow
+from models.tables.common import encrypted, row_identity, utcnow
 
 
 class OutboxMessage(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
+    row_uid: str = row_identity()  # binds the encrypted fields to this row
     idempotency_key: str = Field(unique=True, max_length=200)
     request_id: Optional[str] = Field(default=None, foreign_key="request.id", index=True, max_length=32)
     kind: str = Field(max_length=48)  # letter, referral, consultation, reminder, escalation

@@ -4,11 +4,12 @@ from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
-from models.tables.common import encrypted, utcnow
+from models.tables.common import encrypted, row_identity, utcnow
 
 
 class CaseRegistration(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
+    row_uid: str = row_identity()  # binds the encrypted fields to this row
     region_id: str = Field(foreign_key="region.id", index=True, max_length=64)
     subject_id: int = Field(foreign_key="datasubject.id", index=True)
     casus_ref: str = Field(max_length=64, index=True)  # the casus number in the ZVH system

@@ -5,7 +5,7 @@ from typing import Optional
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.tables.common import encrypted, new_id, utcnow
+from models.tables.common import encrypted, new_id, row_identity, utcnow
 
 
 class Request(SQLModel, table=True):
@@ -15,6 +15,7 @@ class Request(SQLModel, table=True):
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    row_uid: str = row_identity()  # binds the encrypted fields (the subject's details) to this row
     reference: str = Field(unique=True, max_length=40)  # "ZVHRR-2026-0001": on letters
     region_id: str = Field(foreign_key="region.id", max_length=64)
     subject_id: int = Field(foreign_key="datasubject.id", index=True)
@@ -49,6 +50,7 @@ class RequestRight(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("request_id", "type"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    row_uid: str = row_identity()  # binds the encrypted fields to this row
     request_id: str = Field(foreign_key="request.id", index=True, max_length=32)
     type: str = Field(max_length=32)  # models.enums.RequestType
     # The betrokkene's own words for this right (the grounds of a verzet, the correction
@@ -64,6 +66,7 @@ class Representative(SQLModel, table=True):
     """Someone acting for the betrokkene, with the proof of authority that was shown."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    row_uid: str = row_identity()  # binds the encrypted fields to this row
     request_id: str = Field(foreign_key="request.id", unique=True, max_length=32)
     kind: str = Field(max_length=32)  # models.enums.RequesterKind (not betrokkene)
     name: str = encrypted()

@@ -3,12 +3,13 @@ from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
-from models.tables.common import encrypted, utcnow
+from models.tables.common import encrypted, row_identity, utcnow
 from datetime import datetime
 
 
 class DataSubject(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
+    row_uid: str = row_identity()  # binds the encrypted fields to this row
     bsn: Optional[str] = encrypted(nullable=True)
     bsn_hash: Optional[str] = Field(default=None, index=True, max_length=64)
     name: str = encrypted()

@@ -1,22 +1,37 @@
 """robust core: idempotent actions, the request's own subject details, failed steps
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-01 09:59:46.810302
 """
+import uuid
+
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 import models.crypto
+from models import keys
+from models.crypto import Place, seal, unseal
 
 
 revision = '0005'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
+SUBJECT_FIELDS = ('name', 'address', 'birth_date')
+
+
+def _required(bind, name: str, type_, placeholder: str) -> sa.Column:
+    """NOT NULL on a table with rows without rebuilding it (as in 0003): SQLite gets a
+    placeholder default at once, PostgreSQL gets NOT NULL after the values are filled."""
+    if bind.dialect.name == 'sqlite':
+        return sa.Column(name, type_, nullable=False, server_default=sa.text(placeholder))
+    return sa.Column(name, type_, nullable=True)
+
 
 def upgrade() -> None:
+    bind = op.get_bind()
     op.create_table('actionevent',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -30,47 +45,47 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('key')
     )
-    with op.batch_alter_table('actionevent', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_actionevent_request_id'), ['request_id'], unique=False)
+    op.create_index(op.f('ix_actionevent_request_id'), 'actionevent', ['request_id'], unique=False)
 
-    with op.batch_alter_table('request', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('subject_name', models.crypto.EncryptedString(), nullable=True))
-        batch_op.add_column(sa.Column('subject_name_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
-        batch_op.add_column(sa.Column('subject_address', models.crypto.EncryptedString(), nullable=True))
-        batch_op.add_column(sa.Column('subject_birth_date', models.crypto.EncryptedString(), nullable=True))
-        batch_op.add_column(sa.Column('failed_step', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True))
-        batch_op.add_column(sa.Column('failure_code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
-        batch_op.add_column(sa.Column('failed_on', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('failures', sa.Integer(), nullable=False, server_default='0'))
-    # Existing requests were made with the subject's details as they are stored now: copy
-    # them (the ciphertext is the same key's, so no decryption is needed here).
-    op.execute(
-        "UPDATE request SET subject_name = (SELECT name FROM datasubject WHERE datasubject.id = request.subject_id),"
-        " subject_name_hash = (SELECT name_hash FROM datasubject WHERE datasubject.id = request.subject_id),"
-        " subject_address = (SELECT address FROM datasubject WHERE datasubject.id = request.subject_id),"
-        " subject_birth_date = (SELECT birth_date FROM datasubject WHERE datasubject.id = request.subject_id)"
-    )
-    with op.batch_alter_table('request', schema=None) as batch_op:
-        batch_op.alter_column('subject_name', existing_type=models.crypto.EncryptedString(), nullable=False)
-        batch_op.alter_column('subject_name_hash', existing_type=sqlmodel.sql.sqltypes.AutoString(length=64),
-                              nullable=False)
-        batch_op.alter_column('failures', existing_type=sa.Integer(), server_default=None)
-        batch_op.create_index(batch_op.f('ix_request_subject_name_hash'), ['subject_name_hash'], unique=False)
+    op.add_column('request', _required(bind, 'row_uid', sqlmodel.sql.sqltypes.AutoString(length=32), "''"))
+    op.add_column('request', _required(bind, 'subject_name', models.crypto.EncryptedString(), "''"))
+    op.add_column('request', _required(bind, 'subject_name_hash', sqlmodel.sql.sqltypes.AutoString(length=64), "''"))
+    op.add_column('request', sa.Column('subject_address', models.crypto.EncryptedString(), nullable=True))
+    op.add_column('request', sa.Column('subject_birth_date', models.crypto.EncryptedString(), nullable=True))
+    op.add_column('request', sa.Column('failed_step', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True))
+    op.add_column('request', sa.Column('failure_code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
+    op.add_column('request', sa.Column('failed_on', sa.Date(), nullable=True))
+    op.add_column('request', sa.Column('failures', sa.Integer(), nullable=False, server_default='0'))
+    _copy_subject_details(bind)
+    if bind.dialect.name != 'sqlite':
+        for column in ('row_uid', 'subject_name', 'subject_name_hash'):
+            op.alter_column('request', column, nullable=False)
+    op.create_index(op.f('ix_request_row_uid'), 'request', ['row_uid'], unique=True)
+    op.create_index(op.f('ix_request_subject_name_hash'), 'request', ['subject_name_hash'], unique=False)
+
+
+def _copy_subject_details(bind) -> None:
+    """Existing requests were made with the subject's details as they are stored now: copy
+    them onto the request, opened at the subject's row and sealed to the request's."""
+    rows = bind.execute(sa.text(
+        "SELECT r.id, s.row_uid AS s_uid, s.name, s.name_hash, s.address, s.birth_date "
+        "FROM request r JOIN datasubject s ON s.id = r.subject_id")).all()
+    if not rows:
+        return
+    key = keys.current()
+    for row in rows:
+        uid = uuid.uuid4().hex
+        values = {'id': row.id, 'uid': uid, 'name_hash': row.name_hash}
+        for field in SUBJECT_FIELDS:
+            token = row._mapping[field]
+            plain = None if token is None else unseal(token, Place('datasubject', field, row.s_uid), row.id)
+            values[field] = None if plain is None else seal(plain, Place('request', f'subject_{field}', uid), key)
+        bind.execute(sa.text(
+            "UPDATE request SET row_uid = :uid, subject_name = :name, subject_name_hash = :name_hash, "
+            "subject_address = :address, subject_birth_date = :birth_date WHERE id = :id"), values)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('request', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_request_subject_name_hash'))
-        batch_op.drop_column('failures')
-        batch_op.drop_column('failed_on')
-        batch_op.drop_column('failure_code')
-        batch_op.drop_column('failed_step')
-        batch_op.drop_column('subject_birth_date')
-        batch_op.drop_column('subject_address')
-        batch_op.drop_column('subject_name_hash')
-        batch_op.drop_column('subject_name')
-
-    with op.batch_alter_table('actionevent', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_actionevent_request_id'))
-
-    op.drop_table('actionevent')
+    raise ValueError(
+        "migratie 0005 gaat niet terug: de gegevens van de betrokkene per verzoek en de vastgelegde "
+        "handelingen zouden verloren gaan; zet een back-up van vóór de upgrade terug")

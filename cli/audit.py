@@ -1,0 +1,98 @@
+"""``rechtenloket audit``: check the audit trail, and export one request's events for the FG.
+
+Exit codes: 0 the trail is intact; 1 the trail is not (one line ``fout: auditspoor niet in
+orde: ...`` naming the first bad event); 2 bad input or configuration (one ``fout:`` line).
+"""
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from cli.common import UserError, print_json
+
+EXIT_TAMPERED = 1
+
+
+def register(app: typer.Typer) -> None:
+    group = typer.Typer(help="Auditspoor: controleren en exporteren voor de FG.", no_args_is_help=True)
+    group.command("verify")(verify)
+    group.command("export")(export)
+    app.add_typer(group, name="audit")
+
+
+def _prefect_anchors(prefect: bool) -> list:
+    if not prefect:
+        return []
+    from flows.anchor import published_anchors
+
+    try:
+        return published_anchors()
+    except Exception as exc:  # the API is down or not configured: say so, in one line
+        raise UserError(f"de Prefect-ankers zijn niet te lezen ({type(exc).__name__}): controleer PREFECT_API_URL") from None
+
+
+def _tampered(problem) -> None:
+    typer.echo(f"fout: auditspoor niet in orde: {problem.message}", err=True)
+    raise typer.Exit(EXIT_TAMPERED)
+
+
+def verify(
+    prefect: bool = typer.Option(False, "--prefect", help="Controleer ook de koppen die de dagelijkse ronde als Prefect-artefact publiceerde."),
+    as_json: bool = typer.Option(False, "--json", help="Uitslag als JSON."),
+) -> None:
+    """Controleer het hele auditspoor: keten met sleutel, volgnummers en ankers."""
+    from models import audit
+    from models.db import session_scope
+
+    extra = _prefect_anchors(prefect)
+    with session_scope() as session:
+        result = audit.check(session, extra)
+    if as_json:
+        print_json({
+            "intact": result.intact,
+            "events": result.events,
+            "head": {"seq": result.head[0], "hash": result.head[1]} if result.head else None,
+            "anchors_checked": result.anchors,
+            "anchor_sources": result.anchor_sources,
+            "unanchored": result.unanchored,
+            "problem": None if result.intact else {
+                "event_id": result.problem.event_id, "seq": result.problem.seq, "message": result.problem.message,
+            },
+        })
+    if not result.intact:
+        _tampered(result.problem)
+    if not as_json:
+        head = f"; laatste volgnummer {result.head[0]}" if result.head else ""
+        where = f" in {', '.join(result.anchor_sources)}" if result.anchor_sources else ""
+        typer.echo(f"Auditspoor in orde: {result.events} gebeurtenissen{head}; "
+                   f"{result.anchors} ankerpunten{where} kloppen.")
+
+
+def export(
+    request: str = typer.Option(..., "--request", help="Kenmerk (bijv. ZVHRR-2026-0001) of id van het verzoek."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Bestand .csv, .html of .md; zonder: Markdown op het scherm."),
+    prefect: bool = typer.Option(False, "--prefect", help="Neem ook de Prefect-ankers mee in de controle."),
+) -> None:
+    """Schrijf alle gebeurtenissen van één verzoek, met de controle van het spoor, voor de FG."""
+    from models import audit_export
+    from models.db import session_scope
+
+    render = audit_export.renderer_for(out)
+    extra = _prefect_anchors(prefect)
+    with session_scope() as session:
+        found = audit_export.find_request(session, request)
+        if found is None:
+            raise UserError(f"onbekend verzoek {request!r} (geef het kenmerk of het id)")
+        result = audit_export.build(session, found, extra)
+    text = render(result)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"kan {out} niet schrijven: {exc.strerror or type(exc).__name__}") from None
+        typer.echo(f"{len(result.rows)} gebeurtenissen van {result.reference} geschreven naar {out}; "
+                   f"auditspoor {'in orde' if result.verification.intact else 'NIET in orde'}.")
+    if not result.verification.intact:
+        _tampered(result.verification.problem)
