@@ -9,6 +9,7 @@ and a repeated command says that it was already recorded.
 Personal free text (the eigen verklaring, the reason of an extension) is read from a file
 or from standard input (``-``), never taken from the command line, where ``ps`` shows it.
 """
+import uuid
 from datetime import date
 from typing import Callable, Optional
 
@@ -46,22 +47,28 @@ def _day(value: Optional[str], option: str) -> date:
     return day
 
 
-def _advance(request_id: str, today: date) -> None:
-    """Carry the request on; a failed step is recorded on the request (request show)."""
-    from flows.advance import advance_request
+def _advance(request_id: str, today: date, event_key: str) -> None:
+    """Carry the request on through the dispatch seam (flows/dispatch.py): in the running
+    product that starts a run and returns at once; without one, the steps run here."""
+    from flows.dispatch import DispatchError, dispatch
     from flows.guard import StepFailed
 
     try:
-        advance_request(request_id, today.isoformat())
+        dispatched = dispatch(request_id, today.isoformat(), event_key)
     except StepFailed as failure:
         _print_view(request_id, today, False)
         raise Failure(f"vastgelegd, maar de automatische stap {failure.step} is mislukt ({failure.code}); "
                       "het verzoek staat als mislukt gemarkeerd en de manager is ingelicht. "
                       "Is de oorzaak weg, dan zet 'rechtenloket request advance' de verwerking voort") from None
+    except DispatchError as exc:
+        raise Failure(f"vastgelegd, maar de verwerking kon niet worden gestart: {exc}; "
+                      "'rechtenloket request advance' start haar later") from None
+    if dispatched.message:
+        typer.echo(dispatched.message, err=True)
 
 
 def _record(action: Callable, today: date, as_json: bool = False) -> None:
-    """Record the action in one transaction, then advance the request."""
+    """Record the action in one transaction, then dispatch the request's advance."""
     from models.db import session_scope
 
     with session_scope() as s:
@@ -69,7 +76,7 @@ def _record(action: Callable, today: date, as_json: bool = False) -> None:
     crash.boundary(f"after:commit:{recorded.action}")  # recorded, not yet advanced
     if recorded.repeated:
         typer.echo(recorded.message, err=True)
-    _advance(recorded.request_id, today)
+    _advance(recorded.request_id, today, recorded.event_key)
     _print_view(recorded.request_id, today, as_json)
 
 
@@ -206,9 +213,10 @@ def show(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzo
 
 def sweep(today: Optional[str] = TODAY) -> None:
     """De dagelijkse ronde: herinneringen, escalaties, en elk open verzoek verder."""
-    from flows.advance import sla_sweep
+    from flows.dispatch import dispatch_sweep
 
-    print_json(sla_sweep(_day(today, "--today").isoformat()))
+    dispatched = dispatch_sweep(_day(today, "--today").isoformat())
+    print_json(dispatched.result if dispatched.result is not None else {"flow_run": dispatched.flow_run_id})
 
 
 def advance(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
@@ -223,5 +231,5 @@ def advance(request_id: str = typer.Argument(..., help="Kenmerk of id van het ve
         if day < request.first_received_on:
             fail(f"--today ({day}) ligt vóór de ontvangst van het verzoek ({request.first_received_on})")
         rid = request.id
-    _advance(rid, day)
+    _advance(rid, day, f"advance:{rid}:{uuid.uuid4().hex}")  # asked for by hand: always a new run
     _print_view(rid, day, False)

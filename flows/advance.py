@@ -17,16 +17,18 @@ Prefect result: results and exceptions live only in memory.
 """
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
+from typing import Callable, Optional
 
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 from sqlmodel import select
 
 from flows import crash, steps
 from flows.anchor import publish_audit_anchor
 from flows.deliver import deliver, deliver_now
 from flows.guard import StepFailed, guarded, is_transient
+from flows.lock import request_lock
 from models.db import session_scope
 from models.enums import RequestStatus
 from models.failures import clear_failure, record_failure
@@ -106,7 +108,13 @@ class Runner:
 
 def carry(request_id: str, as_of: str, run: Runner) -> dict:
     """Run every automatic step that is due; record a failure on the request (and re-raise
-    it), or clear an earlier one; then deliver what the run wrote."""
+    it), or clear an earlier one; then deliver what the run wrote. One run of a request at a
+    time (flows/lock.py): a second waits, then finds the request as the first left it."""
+    with request_lock(request_id):
+        return _carry(request_id, as_of, run)
+
+
+def _carry(request_id: str, as_of: str, run: Runner) -> dict:
     done: list[str] = []
     try:
         for _ in range(steps.MAX_STEPS):
@@ -165,7 +173,6 @@ run_step = task(name="step", task_run_name="{step}", **_RETRY)(do_step)
 open_consultation = task(name="open-consultation", task_run_name="consult-{partner_slug}", **_RETRY)(do_consultation)
 plan_next = task(name="plan", **_TASK)(do_plan)
 consultation_partners = task(name="consultation-partners", **_TASK)(do_partners)
-remind_and_escalate = task(name="remind-and-escalate", **_RETRY)(do_remind)
 
 
 def _consult_all_tasks(request_id: str, partners: list[str], as_of: str) -> None:
@@ -211,42 +218,88 @@ def advance_directly(request_id: str, as_of: str) -> dict:
 # ------------------------------------------------------------------ the daily sweep
 
 
-def sweep(as_of: str, remind: Callable[[str, str], dict], advance: Callable[[str, str], dict],
-          deliver_all: Callable[[str], object]) -> dict:
-    """Reminders and escalations, then advance every open request. Each request is handled
-    on its own: one that fails is recorded as failed (and its manager told once), and the
-    sweep goes on with the next."""
+def open_request_ids() -> list[str]:
     with session_scope() as session:
-        open_ids = list(session.exec(select(Request.id).where(
+        return list(session.exec(select(Request.id).where(
             Request.status.not_in([RequestStatus.closed.value, RequestStatus.withdrawn.value])
         ).order_by(Request.created_at, Request.id)))
-    totals = {"requests": len(open_ids), "reminders": 0, "escalations": 0, "failed": 0}
-    for n, request_id in enumerate(open_ids, start=1):
-        try:
-            counts = remind(request_id, as_of)
-        except StepFailed as failure:
-            note_failure(request_id, failure, as_of)
-            totals["failed"] += 1
-            continue
-        totals["reminders"] += counts["reminders"]
-        totals["escalations"] += counts["escalations"]
-        try:
-            advance(request_id, as_of)
-        except StepFailed:
-            totals["failed"] += 1  # recorded by the request's own run
-        crash.boundary(f"after:sweep:{n}")
-    deliver_all(as_of)
+
+
+def sweep_one(request_id: str, as_of: str, advance: Callable[[str, str], dict] | None = None) -> dict:
+    """Reminders and escalations for one request, then carry it on. A failure is recorded on
+    that request (and its manager told once) and reported as counts: never raised."""
+    counts = {"reminders": 0, "escalations": 0, "failed": 0}
+    try:
+        found = do_remind(request_id, as_of)
+    except StepFailed as failure:
+        note_failure(request_id, failure, as_of)
+        return {**counts, "failed": 1}
+    counts.update(reminders=found["reminders"], escalations=found["escalations"])
+    try:
+        (advance or advance_directly)(request_id, as_of)
+    except StepFailed:
+        counts["failed"] = 1  # recorded by the request's own run
+    crash.boundary("after:sweep:request")  # e.g. RECHTENLOKET_CRASH_AT=after:sweep:request#2
+    return counts
+
+
+def _totals(ids: list[str], results: list[dict]) -> dict:
+    totals = {"requests": len(ids), "reminders": 0, "escalations": 0, "failed": 0}
+    for r in results:
+        for k in ("reminders", "escalations", "failed"):
+            totals[k] += r[k]
     return totals
 
 
-@flow(name="sla-sweep", flow_run_name="sla-sweep-{as_of}", persist_result=False)
-def sla_sweep(as_of: str) -> dict:
-    """The daily sweep (see ``sweep``), with every part a Prefect task or subflow."""
-    totals = sweep(as_of, remind_and_escalate, advance_request, deliver_now)
+def sweep_directly(as_of: str) -> dict:
+    """The daily sweep, request after request in this process, without Prefect."""
+    ids = open_request_ids()
+    totals = _totals(ids, [sweep_one(rid, as_of) for rid in ids])
+    deliver(as_of)
+    return totals
+
+
+sweep_request = task(name="sweep-request", task_run_name="sweep-{request_id}", **_TASK)(sweep_one)
+
+
+def _sweep_run_name() -> str:
+    from prefect.runtime import flow_run
+
+    return f"sla-sweep-{flow_run.parameters.get('as_of') or 'vandaag'}"
+
+
+def today_in_amsterdam() -> str:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Europe/Amsterdam")).date().isoformat()
+
+
+@flow(name="sla-sweep", flow_run_name=_sweep_run_name, persist_result=False,
+      task_runner=ThreadPoolTaskRunner(max_workers=4))
+def sla_sweep(as_of: Optional[str] = None) -> dict:
+    """The daily sweep: every open request on its own (a mapped task each: reminders,
+    escalations, carry it on; a failure stays with its request), then the outbox, the SLA
+    table as an artifact (references only) and the audit trail's head."""
+    as_of = as_of or today_in_amsterdam()  # the schedule starts it without a date
+    ids = open_request_ids()
+    futures = sweep_request.map(ids, unmapped(as_of))
+    totals = _totals(ids, [f.result() for f in futures])
+    deliver_now(as_of)
+    publish_sla_table(as_of)
     publish_audit_anchor()  # the trail's head outside our database (flows/anchor.py)
     get_run_logger().info("sweep %s: %s", as_of, totals)
     return totals
 
 
-def sweep_directly(as_of: str) -> dict:
-    return sweep(as_of, do_remind, advance_directly, deliver)
+def publish_sla_table(as_of: str) -> None:
+    """The SLA table of every open request as a Prefect table artifact: references, codes
+    and dates only (models/views.py ``sla_rows``)."""
+    from prefect.artifacts import create_table_artifact
+
+    from models.views import sla_rows
+
+    with session_scope() as session:
+        rows = sla_rows(session, date.fromisoformat(as_of))
+    create_table_artifact(rows or [{"kenmerk": "-", "status": "geen open verzoeken"}], key="sla-tabel",
+                          description=f"Open verzoeken op {as_of}: termijnen en status (geen persoonsgegevens).")

@@ -13,6 +13,7 @@ from prefect.cache_policies import NO_CACHE
 from sqlmodel import Session
 
 from flows.guard import guarded
+from flows.lock import outbox_lock
 from flows.transports import deliver_pending
 from models.db import get_engine
 
@@ -30,7 +31,11 @@ def _session() -> Session:
 
 def deliver(as_of: Optional[str] = None, limit: int = 100) -> dict:
     """Deliver pending outbox messages (plain function; the flow and task below wrap it)."""
-    return guarded("outbox", "deliver", lambda: deliver_pending(_session, _as_datetime(as_of), limit=limit))
+    def body():
+        with outbox_lock():
+            return deliver_pending(_session, _as_datetime(as_of), limit=limit)
+
+    return guarded("outbox", "deliver", body)
 
 
 def _deliver(as_of: Optional[str], limit: int) -> dict:

@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     outbox_dir: Path | None = None
     # Append-only checkpoints of the audit trail's head, outside the database (models.anchor).
     audit_anchor_file: Path | None = None
+    # How a recorded event carries its request on (flows/dispatch.py): "auto" (the running
+    # product's deployments when PREFECT_API_URL is set, else directly in this process),
+    # "deployment", "inline" (the Prefect flow in this process) or "direct" (no Prefect).
+    dispatch: str = "auto"
 
     @property
     def effective_database_url(self) -> str:

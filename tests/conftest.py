@@ -48,6 +48,9 @@ def _environment(tmp_path_factory):
         "RECHTENLOKET_TEST_DATABASE_URL", f"sqlite:///{data_dir / 'test.db'}"
     )
     os.environ.pop("RECHTENLOKET_CONFIG_DIR", None)
+    # Commands carry requests on in their own process without Prefect, unless a test asks
+    # for the flow (inline, under the test harness) or the deployments (tests/test_runtime.py).
+    os.environ["RECHTENLOKET_DISPATCH"] = "direct"
     reset_settings()
     yield
     os.environ.clear()

@@ -36,10 +36,11 @@ def state(engine, request_id: str, now) -> dict:
 
 
 def run_cli(*args: str, env_extra: dict | None = None, timeout: int = 180) -> subprocess.CompletedProcess:
-    """The real command in a new process, with this test session's settings."""
+    """The real command in a new process, with this test session's settings; it runs the
+    Prefect flow in that process (so a crash test can kill it in the middle of a run)."""
     from prefect.settings import PREFECT_API_URL
 
-    env = {**os.environ, **(env_extra or {})}
+    env = {**os.environ, "RECHTENLOKET_DISPATCH": "inline", **(env_extra or {})}  # the real flow
     if PREFECT_API_URL.value():  # the test harness's server, not a server of its own
         env["PREFECT_API_URL"] = PREFECT_API_URL.value()
     return subprocess.run(

@@ -205,7 +205,7 @@ def test_the_sweep_killed_in_the_middle_of_its_list_and_rerun_reminds_each_once(
     _empty_all_tables(loaded)
     _sync_regions(loaded)
     ids = _sweep_world()
-    result = run_cli("sweep", "--today", day.isoformat(), env_extra={"RECHTENLOKET_CRASH_AT": "after:sweep:2"})
+    result = run_cli("sweep", "--today", day.isoformat(), env_extra={"RECHTENLOKET_CRASH_AT": "after:sweep:request#2"})
     assert result.returncode == -signal.SIGKILL, result.stderr[-2000:]
     again = run_cli("sweep", "--today", day.isoformat())
     assert again.returncode == 0, again.stderr[-2000:]
