@@ -37,13 +37,16 @@ def run(
     as_json: bool = typer.Option(False, "--json", help="Eindtoestand als JSON."),
     data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Lege map voor database en outbox."),
 ) -> None:
-    """Speel een scenario af door de echte flows, op een nieuwe database."""
+    """Speel een scenario af door de echte stappen, op een nieuwe database (met PREFECT_API_URL: als Prefect-flows)."""
     from flows import scenario as sc
     from models.settings import get_settings
 
     loaded = sc.Scenario.model_validate(read_json_object(str(file), str(file)))
     target = fresh_environment(data_dir)
-    result = sc.play(loaded)
+    from flows.dispatch import synchronous
+
+    advance, sweep = synchronous()
+    result = sc.play(loaded, advance=advance, sweep=sweep)
     if as_json:
         print_json(result)
         return

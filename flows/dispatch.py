@@ -102,3 +102,13 @@ def _run_deployment(name: str, parameters: dict, key: str) -> str:
     except Exception as exc:  # noqa: BLE001 - the server is down, unreachable, ...
         raise DispatchError(f"Prefect is niet bereikbaar ({type(exc).__name__}): draait 'make run'?") from None
     return str(run.id)
+
+
+def synchronous():
+    """(advance, sweep) that finish before they return, for the scenario runner and the demo:
+    the Prefect flows in this process when a Prefect server is configured, else directly."""
+    from flows.advance import advance_directly, advance_request, sla_sweep, sweep_directly
+
+    if mode() in ("deployment", "inline"):
+        return advance_request, sla_sweep
+    return advance_directly, sweep_directly

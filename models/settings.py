@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     # product's deployments when PREFECT_API_URL is set, else directly in this process),
     # "deployment", "inline" (the Prefect flow in this process) or "direct" (no Prefect).
     dispatch: str = "auto"
+    # Demo mode (make run, make demo, the tests): fictitious data and demo accounts allowed.
+    demo: bool = False
 
     @property
     def effective_database_url(self) -> str:
