@@ -12,7 +12,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import select
 
 from flows.advance import advance_request, sla_sweep
-from models.actions.answers import AnswerInput, ItemAnswerInput, record_answer
+from models.actions.answers import (
+    AnswerInput,
+    ExplanationInput,
+    ItemAnswerInput,
+    SourceInput,
+    edit_explanation,
+    establish_source,
+    record_answer,
+)
+from models.actions.disclosures import DisclosureInput, record_disclosure
 from models.actions.decisions import DecisionInput, DeliberationInput, ExecutionInput, record_decision, record_execution
 from models.actions.identity import IdentityInput, record_identity
 from models.actions.intake import RegistrationInput, RequestInput, SubjectInput, add_registration, register_request
@@ -50,7 +59,8 @@ class ScenarioRequest(_M):
 
 class Event(_M):
     on: date
-    do: Literal["verify_identity", "answer", "answer_all", "sweep", "extend", "decide", "execute", "send"]
+    do: Literal["verify_identity", "answer", "answer_all", "sweep", "extend", "decide", "execute", "send",
+                "explain", "establish_source", "disclose"]
     model_config = ConfigDict(extra="allow")
 
 
@@ -121,6 +131,9 @@ EVENT_FIELDS = {
     "decide": {"forum", "participants", "decisions"},
     "execute": {"type", "statement"},
     "send": set(),
+    "explain": {"registration", "explanation"},
+    "establish_source": {"registration", "source", "partner"},
+    "disclose": {"registration", "partner", "name", "address", "how", "casus"},
 }
 
 
@@ -158,6 +171,15 @@ def apply(scenario: Scenario, request_id: str, reg_ids: list[int], event: Event)
             record_execution(s, request_id, ExecutionInput(executed_on=today, **data), ACTOR, today)
         elif event.do == "send":
             send_replies(s, request_id, ACTOR, today)
+        elif event.do == "explain":
+            edit_explanation(s, request_id, ExplanationInput(
+                registration_id=reg_ids[data.pop("registration")], **data), ACTOR, today)
+        elif event.do == "establish_source":
+            establish_source(s, request_id, SourceInput(
+                registration_id=reg_ids[data.pop("registration")], **data), ACTOR, today)
+        elif event.do == "disclose":
+            record_disclosure(s, scenario.region, DisclosureInput(
+                registration_id=reg_ids[data.pop("registration")], disclosed_on=today, **data), ACTOR, today)
 
 
 def _open_partners(s, request_id: str) -> list[str]:

@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     secret_key: str = ""
     # Outgoing messages land here as .eml/.html files when the transport is "file".
     outbox_dir: Path | None = None
+    # Demo and tests only (RECHTENLOKET_DEMO=1): letters whose contact details are still
+    # ``unverified`` in the region file may be approved and sent, and each one carries a
+    # visible "VOORBEELD – niet verzenden" marking. Off in production: such a letter is refused.
+    demo: bool = False
 
     @property
     def effective_database_url(self) -> str:

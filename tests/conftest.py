@@ -48,11 +48,27 @@ def _environment(tmp_path_factory):
         "RECHTENLOKET_TEST_DATABASE_URL", f"sqlite:///{data_dir / 'test.db'}"
     )
     os.environ.pop("RECHTENLOKET_CONFIG_DIR", None)
+    # The shipped region files still hold contact details marked "unverified": the suite runs
+    # under the demo setting (letters go out marked "VOORBEELD"), except the tests that prove
+    # the refusal (fixture ``production``).
+    os.environ["RECHTENLOKET_DEMO"] = "1"
     reset_settings()
     yield
     os.environ.clear()
     os.environ.update(saved)
     reset_settings()
+
+
+@pytest.fixture
+def production(monkeypatch):
+    """The demo setting off: letters with unverified contact details are refused."""
+    from models.settings import get_settings
+
+    monkeypatch.setenv("RECHTENLOKET_DEMO", "0")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.setenv("RECHTENLOKET_DEMO", "1")
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

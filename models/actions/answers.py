@@ -1,15 +1,37 @@
-"""A partner's answer to a consultation task (domain.md §4 step 4)."""
+"""A partner's answer to a consultation task (domain.md §4 step 4), the explanation for the
+betrokkene of a withheld part (the coordinator may edit it), and the source of an item the
+partner says it did not supply (a source task the coordinator resolves)."""
+import re
 from datetime import date
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlmodel import Session, select
 
 from models import audit
 from models.actions.common import ActionError, get_request, not_in_future, partner_row
-from models.enums import TaskStatus
+from models.enums import RequestStatus, TaskStatus
 from models.region_config import get_region
-from models.tables import CaseRegistration, ConsultationTask, ItemAnswer
+from models.tables import CaseRegistration, ConsultationTask, ItemAnswer, SourceTask
+
+_SECOND_PERSON = re.compile(r"\b(u|uw|uzelf)\b", re.IGNORECASE)
+_THIRD_PERSON = re.compile(r"\b(betrokkene|de cliënt|cliënt)\b", re.IGNORECASE)
+
+
+def for_the_betrokkene(text: Optional[str]) -> Optional[str]:
+    """An explanation that goes into the letter: addressed to the betrokkene ("u"), not a
+    pasted third-person note (issue 9 point 8). Raises ValueError otherwise."""
+    if text is None:
+        return None
+    text = text.strip()
+    if not text:
+        return None
+    if not _SECOND_PERSON.search(text) or _THIRD_PERSON.search(text):
+        raise ValueError(
+            "de uitleg voor de betrokkene moet in de u-vorm zijn geschreven (\"u\", \"uw\"), "
+            "niet over \"de betrokkene\"; zet een interne notitie in note"
+        )
+    return text
 
 
 class ItemAnswerInput(BaseModel):
@@ -21,12 +43,23 @@ class ItemAnswerInput(BaseModel):
     correction: Optional[str] = None
     withhold: bool = False
     withhold_ground: Optional[str] = None
-    note: Optional[str] = None
+    # Why the part is withheld, written for the betrokkene ("u"): it goes into the letter.
+    explanation: Optional[str] = None
+    note: Optional[str] = None  # internal, for the coordinator; never in a letter
+
+    @field_validator("explanation")
+    @classmethod
+    def _second_person(cls, value: Optional[str]) -> Optional[str]:
+        return for_the_betrokkene(value)
 
     @model_validator(mode="after")
     def _consistent(self):
         if self.withhold and not self.withhold_ground:
             raise ValueError("bij 'niet verstrekken' hoort een weigeringsgrond")
+        if self.withhold and not self.explanation:
+            raise ValueError(
+                "bij 'niet verstrekken' hoort een uitleg voor de betrokkene (explanation), in de u-vorm"
+            )
         if self.correct is False and not self.correction:
             raise ValueError("bij 'onjuist' hoort de juiste tekst (correction)")
         return self
@@ -68,10 +101,22 @@ def record_answer(session: Session, request_id: str, data: AnswerInput, actor: s
     answered = [i.registration_id for i in data.items]
     if set(answered) != own or len(answered) != len(own):
         raise ActionError(f"het antwoord moet elk gegeven van {data.partner} precies één keer noemen")
+    grounds = {}
     for item in data.items:
         if item.withhold_ground:
-            region.refusal_ground(item.withhold_ground)  # unknown ground: clear error
-        session.add(ItemAnswer(task_id=task.id, **item.model_dump()))
+            try:
+                grounds[item.registration_id] = region.refusal_ground(item.withhold_ground).id  # aliases too
+            except KeyError as exc:
+                raise ActionError(str(exc.args[0])) from None
+    for item in data.items:
+        values = item.model_dump()
+        if item.registration_id in grounds:
+            values["withhold_ground"] = grounds[item.registration_id]  # stored by its canonical id
+        session.add(ItemAnswer(task_id=task.id, **values))
+        if not item.supplied_by_us:
+            # Item g names the true source: the coordinator must establish it (issue 9 point 12).
+            session.add(SourceTask(request_id=request.id, registration_id=item.registration_id,
+                                   reported_by_partner_id=partner.id, opened_on=data.answered_on))
     task.status = TaskStatus.answered.value
     task.answered_on = data.answered_on
     task.answered_by = data.answered_by
@@ -82,5 +127,92 @@ def record_answer(session: Session, request_id: str, data: AnswerInput, actor: s
         session, actor, "consultation.answered", request.id,
         partner=data.partner, items=len(data.items),
         withheld=sum(i.withhold for i in data.items), incorrect=sum(i.correct is False for i in data.items),
+        source_tasks=sum(not i.supplied_by_us for i in data.items),
     )
+    return task
+
+
+def _answer_for(session: Session, request_id: str, registration_id: int) -> ItemAnswer | None:
+    return session.exec(
+        select(ItemAnswer).join(ConsultationTask, ItemAnswer.task_id == ConsultationTask.id).where(
+            ConsultationTask.request_id == request_id, ItemAnswer.registration_id == registration_id
+        )
+    ).first()
+
+
+def _redraft(session: Session, request, today: date, actor: str) -> None:
+    """A reply already drafted is rendered again with the new text (never a sent one)."""
+    if request.status == RequestStatus.replying.value:
+        from models.letters.replies import redate_drafts
+
+        redate_drafts(session, request, today, actor)
+
+
+class ExplanationInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    registration_id: int
+    explanation: str = Field(min_length=1)
+
+    @field_validator("explanation")
+    @classmethod
+    def _second_person(cls, value: str) -> str:
+        return for_the_betrokkene(value) or value
+
+
+def edit_explanation(session: Session, request_id: str, data: ExplanationInput, actor: str, today: date) -> ItemAnswer:
+    """The coordinator writes or edits the explanation for the betrokkene of a withheld part;
+    a reply already drafted is rendered again."""
+    request = get_request(session, request_id)
+    if request.status in (RequestStatus.closed.value, RequestStatus.withdrawn.value):
+        raise ActionError("het verzoek is al afgesloten")
+    answer = _answer_for(session, request.id, data.registration_id)
+    if answer is None or not answer.withhold:
+        raise ActionError(f"gegeven {data.registration_id} wordt niet achtergehouden: er is geen uitleg nodig")
+    answer.explanation = data.explanation
+    session.add(answer)
+    session.flush()
+    audit.record(session, actor, "answer.explanation_edited", request.id, registration_id=data.registration_id)
+    _redraft(session, request, today, actor)
+    return answer
+
+
+class SourceInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    registration_id: int
+    source: Optional[str] = None  # the true source as the letter names it ("uzelf", "uw huisarts")
+    partner: Optional[str] = None  # or: the partner of the region that supplied it
+
+    @model_validator(mode="after")
+    def _one(self):
+        if bool((self.source or "").strip()) == bool(self.partner):
+            raise ValueError("geef de bron (source) of de partner die het leverde (partner), niet beide")
+        return self
+
+
+def establish_source(session: Session, request_id: str, data: SourceInput, actor: str, today: date) -> SourceTask:
+    """Resolve a source task: the item's true source (AVG art. 15(1)(g)). Until every task is
+    resolved, the inzage reply cannot be approved."""
+    request = get_request(session, request_id)
+    region = get_region(request.region_id)
+    task = session.exec(select(SourceTask).where(
+        SourceTask.request_id == request.id, SourceTask.registration_id == data.registration_id)).first()
+    if task is None:
+        raise ActionError(f"er is geen open vraag naar de bron van gegeven {data.registration_id}")
+    if task.resolved_on is not None:
+        raise ActionError(f"de bron van gegeven {data.registration_id} is al vastgesteld")
+    if data.partner:
+        partner = partner_row(session, region, data.partner)
+        if partner.id == task.reported_by_partner_id:
+            raise ActionError(f"{data.partner} zei dat het gegeven niet van hen komt")
+        task.source, task.source_partner_id = partner.name, partner.id
+    else:
+        task.source = data.source.strip()
+    task.resolved_on, task.resolved_by = today, actor
+    session.add(task)
+    session.flush()
+    audit.record(session, actor, "source.established", request.id, registration_id=data.registration_id,
+                 partner=data.partner)
+    _redraft(session, request, today, actor)
     return task

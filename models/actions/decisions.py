@@ -24,18 +24,31 @@ class DecisionInput(BaseModel):
     outcome: DecisionOutcome
     registration_id: Optional[int] = None  # None: the decision covers the whole right
     ground: Optional[str] = None  # a refusal-ground id of the region, or the verzet ground
-    motivation: Optional[str] = None
+    motivation: Optional[str] = None  # the reasons, written for the betrokkene (they go in the letter)
+    # Verzet (AVG art. 21(1); "altijd gemotiveerd", e.g. Fryslân and Drenthe 21.4): the
+    # betrokkene's particular situation as stated, the compelling legitimate grounds put
+    # against it, and the outcome of the weighing. The letter shows all three.
+    situation: Optional[str] = None
+    compelling_grounds: Optional[str] = None
+    weighing: Optional[str] = None
 
     @model_validator(mode="after")
     def _reasoned(self):
+        if self.type == RequestType.verzet:
+            if not (self.weighing or "").strip():
+                raise ValueError("bij verzet hoort de afweging (weighing): uw situatie tegen de belangen")
+            if self.outcome != DecisionOutcome.granted:
+                if self.ground != VERZET_REFUSAL_GROUND:
+                    raise ValueError(
+                        "verzet kan alleen worden afgewezen op dwingende gerechtvaardigde gronden "
+                        f"(ground: {VERZET_REFUSAL_GROUND})"
+                    )
+                if not (self.compelling_grounds or "").strip():
+                    raise ValueError("bij afwijzing van verzet horen de dwingende gerechtvaardigde gronden "
+                                     "(compelling_grounds)")
+            return self
         if self.outcome != DecisionOutcome.granted and not self.motivation:
             raise ValueError("een (gedeeltelijke) weigering is schriftelijk en gemotiveerd: motivation ontbreekt")
-        if self.type == RequestType.verzet and self.outcome != DecisionOutcome.granted:
-            if self.ground != VERZET_REFUSAL_GROUND:
-                raise ValueError(
-                    "verzet kan alleen worden afgewezen op dwingende gerechtvaardigde gronden "
-                    f"(ground: {VERZET_REFUSAL_GROUND})"
-                )
         return self
 
 
@@ -74,7 +87,13 @@ def record_decision(session: Session, request_id: str, data: DeliberationInput, 
         if d.registration_id is not None and d.registration_id not in own_items:
             raise ActionError(f"gegeven {d.registration_id} hoort niet bij deze betrokkene")
         if d.ground and d.ground != VERZET_REFUSAL_GROUND:
-            region.refusal_ground(d.ground)
+            try:
+                region.refusal_ground(d.ground)  # its id or an older alias
+            except KeyError as exc:
+                raise ActionError(str(exc.args[0])) from None
+        if d.type == RequestType.verzet and not (d.situation or right.statement):
+            raise ActionError("bij verzet hoort de bijzondere situatie van de betrokkene (situation), "
+                              "zoals die haar beschreef")
         if (d.type in (RequestType.correctie, RequestType.aanvulling) and d.outcome != DecisionOutcome.refused
                 and d.registration_id is not None and correction(session, request.id, d.registration_id) is None):
             raise ActionError(f"voor gegeven {d.registration_id} ontbreekt de verbeterde tekst van de partner")
@@ -86,9 +105,14 @@ def record_decision(session: Session, request_id: str, data: DeliberationInput, 
     )
     session.add(delib)
     for d in data.decisions:
+        ground = d.ground
+        if ground and ground != VERZET_REFUSAL_GROUND:
+            ground = region.refusal_ground(ground).id  # stored by its canonical id
+        situation = d.situation or (rights[d.type.value].statement if d.type == RequestType.verzet else None)
         session.add(ItemDecision(
             request_id=request.id, right_type=d.type.value, registration_id=d.registration_id,
-            outcome=d.outcome.value, ground=d.ground, motivation=d.motivation, decided_on=data.held_on,
+            outcome=d.outcome.value, ground=ground, motivation=d.motivation, decided_on=data.held_on,
+            situation=situation, compelling_grounds=d.compelling_grounds, weighing=d.weighing,
         ))
     session.flush()
     for rtype in {d.type.value for d in data.decisions}:
@@ -115,7 +139,8 @@ class ExecutionInput(BaseModel):
 
     type: RequestType
     executed_on: date
-    statement: Optional[str] = None  # eigen verklaring: the subject's own statement
+    # eigen verklaring: the subject's own statement; default: the words of the request itself
+    statement: Optional[str] = None
 
 
 def record_execution(session: Session, request_id: str, data: ExecutionInput, actor: str, today: date) -> list[int]:
@@ -140,7 +165,8 @@ def record_execution(session: Session, request_id: str, data: ExecutionInput, ac
         raise ActionError(f"{data.type.value} is al uitgevoerd")
     if right.decided_on and data.executed_on < right.decided_on:
         raise ActionError("uitvoering ligt vóór het besluit")
-    if data.type == RequestType.eigen_verklaring and not data.statement:
+    statement = data.statement or (right.statement if data.type == RequestType.eigen_verklaring else None)
+    if data.type == RequestType.eigen_verklaring and not statement:
         raise ActionError("de eigen verklaring (statement) ontbreekt")
     changed = []
     for reg, decision in affected(session, request, data.type):
@@ -154,7 +180,7 @@ def record_execution(session: Session, request_id: str, data: ExecutionInput, ac
         elif data.type == RequestType.beperking:
             reg.restricted = True
         elif data.type == RequestType.eigen_verklaring:
-            reg.eigen_verklaring = data.statement
+            reg.eigen_verklaring = statement
         session.add(reg)
         changed.append(reg.id)
     right.executed_on = data.executed_on

@@ -1,8 +1,9 @@
 """All SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 from models.tables.audit import AuditEvent
 from models.tables.clock import ClockEvent
-from models.tables.consultation import ConsultationTask, ItemAnswer
+from models.tables.consultation import ConsultationTask, ItemAnswer, SourceTask
 from models.tables.decision import Deliberation, ItemDecision
+from models.tables.disclosure import Disclosure
 from models.tables.identity import IdentityCheck
 from models.tables.letter import Letter
 from models.tables.outbox import OutboxMessage
@@ -19,6 +20,7 @@ __all__ = [
     "ConsultationTask",
     "DataSubject",
     "Deliberation",
+    "Disclosure",
     "IdentityCheck",
     "ItemAnswer",
     "ItemDecision",
@@ -31,4 +33,5 @@ __all__ = [
     "Representative",
     "Request",
     "RequestRight",
+    "SourceTask",
 ]
