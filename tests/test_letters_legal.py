@@ -216,3 +216,12 @@ def test_eigen_verklaring_outside_fryslan_is_an_aanvulling_in_the_letter(regions
         said = "Wij behandelen uw verzoek als een verzoek om aanvulling" in visible
         assert said == (region.id != "fryslan")
         assert region.rights[RequestType.eigen_verklaring].rule.article in visible
+
+
+def test_a_placeholder_from_the_letters_own_data_marks_it_too(regions):
+    from models.letters import context as c
+
+    ctx = sample_context("kennisgeving_ontvangers", regions["utrecht"])
+    ctx = ctx.model_copy(update={"addressee": c.Addressee(name="Woonstichting", address_lines=["unverified"])})
+    html = render_html("kennisgeving_ontvangers", ctx)
+    assert DEMO_MARK in html and "addressee.address_lines" in unverified_keys(html)

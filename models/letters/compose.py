@@ -166,7 +166,13 @@ def sendable_problems(request: Request, letter: Letter) -> list[str]:
     if not keys or get_settings().demo:
         return []
     region = get_region(request.region_id)
-    return [contacts.message(region, k) for k in keys]
+    out = []
+    for key in keys:
+        try:
+            out.append(contacts.message(region, key))
+        except (KeyError, AttributeError):
+            out.append(f"brief {letter.kind}: {key} ontbreekt of is nog niet bevestigd")
+    return out
 
 
 def send(session: Session, request: Request, letter: Letter, actor: str, recipient_label: str | None = None) -> None:

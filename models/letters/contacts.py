@@ -139,8 +139,17 @@ def letter_keys(kind_id: str, ctx) -> list[str]:
     return keys
 
 
+#: Named when the letter's own addressee has an unknown address line (e.g. a third party).
+ADDRESSEE_KEY = "addressee.address_lines"
+
+
 def letter_bad_keys(kind_id: str, ctx) -> list[str]:
-    return bad_keys(ctx.region, letter_keys(kind_id, ctx))
+    keys = bad_keys(ctx.region, letter_keys(kind_id, ctx))
+    bodies = [list(r.body_address_lines) for r in _referrals(ctx)]
+    lines = list(ctx.addressee.address_lines)
+    if is_unverified(lines) and not any(lines == b[-len(lines):] for b in bodies):
+        keys.append(ADDRESSEE_KEY)  # not a routing body's address (those have their own key)
+    return keys
 
 
 def letter_problems(kind_id: str, ctx) -> list[str]:

@@ -149,3 +149,15 @@ def test_refusal_grounds_come_from_article_41_uavg(config, seed_text):
     # The old ids (16.6 a-e, Wbp wording) stay as aliases of the matching sub-ground.
     assert {old: config.refusal_ground(old).uavg for old in "abcde"} == {
         "a": "a", "b": "d", "c": "e", "d": "h", "e": "i"}
+
+
+def test_bestuursorgaan_flags_follow_the_seed(config, seed_text):
+    # "Veilig Thuis Drenthe valt onder de Gemeenschappelijke Gezondheidsdienst Drenthe (GGD)": a
+    # gemeenschappelijke regeling, so a bestuursorgaan; the foundations ("St. ...") are not.
+    assert "Gemeenschappelijke Gezondheidsdienst Drenthe (GGD)" in seed_text
+    assert config.partner("ggd-drenthe").bestuursorgaan is True
+    assert config.partner("veiligheidsregio-drenthe").bestuursorgaan is True
+    for slug in ("ggz-drenthe", "halt-nederland-team-drenthe", "mee-drenthe", "vaart-welzijn"):
+        assert config.partner(slug).bestuursorgaan is False, slug
+    assert config.partner("gemeente-midden-drenthe").bezwaar.address == [
+        "Gemeente Midden-Drenthe", "Postbus 24", "9410 AA Beilen"]
