@@ -186,8 +186,8 @@ def open_consultation(session: Session, request: Request, partner_slug: str, tod
         **compose.received(request), partner_name=partner.name, betrokkene=compose.person(subject),
         request_types=[RequestType(r.type) for r in rights(session, request.id)], items=items,
         due_on=task.due_on, request_deadline=_protocol_due(session, request, today),
-        how_to_answer="Geef per gegeven aan of het van u komt, of het juist is en of het aan de betrokkene "
-                      "mag worden verstrekt (zo niet: op welke grond). Antwoord via de procesregisseur.",
+        how_to_answer="Geef per gegeven antwoord op de vragen hierboven. Houdt u een deel achter? Geef dan de "
+                      "grond en een uitleg in de u-vorm voor de betrokkene. Antwoord via de procesregisseur.",
     )
     compose.issue(session, request, "consultatieverzoek", f"consult:{partner.slug}", ctx, ACTOR,
                   send_now=True, partner=partner)

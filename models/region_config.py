@@ -310,10 +310,11 @@ class PartnerConfig(_Strict):
     @property
     def display_name(self) -> str:
         """The name as it reads in a sentence: "gemeente Achtkarspelen", not "Gemeente ..."."""
-        return _running_name(self.name)
+        return running_name(self.name)
 
 
-def _running_name(name: str) -> str:
+def running_name(name: str) -> str:
+    """An organisation's name as it reads in a sentence: "gemeente Achtkarspelen", not "Gemeente ..."."""
     for word in ("Gemeente ", "Stichting ", "St. "):
         if name.startswith(word):
             return word.lower() + name[len(word):]

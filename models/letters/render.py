@@ -20,7 +20,7 @@ from models.enums import DecisionOutcome, RequestType, RoutingTarget
 from models.letters import contacts
 from models.letters.context import CORRECTION_TYPES, LetterContext
 from models.letters.kinds import LetterKind, Recipient, get_kind
-from models.region_config import UNVERIFIED, _running_name
+from models.region_config import UNVERIFIED, running_name
 from models.settings import get_settings
 
 
@@ -174,7 +174,7 @@ def period_of(rtype, region):
 
 def naam(value: str) -> str:
     """An organisation's name as it reads in running text: "gemeente Achtkarspelen"."""
-    return _running_name(str(_finalize(value)))
+    return running_name(str(_finalize(value)))
 
 
 @lru_cache(maxsize=4)

@@ -16,7 +16,7 @@ from models.enums import DecisionOutcome, Regime, RequestType, RoutingTarget
 from models.letters import compose
 from models.letters import context as c
 from models.letters.categories import REGIME_LABELS, mark_of
-from models.region_config import get_region
+from models.region_config import get_region, running_name
 from models.state import REPLY_PREFIX, registrations, rights
 from models.tables import (
     CaseRegistration,
@@ -215,9 +215,7 @@ def opsomming(names: list[str]) -> str:
 
 
 def compose_name(name: str) -> str:
-    from models.region_config import _running_name
-
-    return _running_name(name)
+    return running_name(name)
 
 
 def _inzage(session, request, right, today, actor, redate) -> None:
@@ -353,7 +351,6 @@ def notify_recipients(session: Session, request: Request, today: date, actor: st
     """AVG art. 19: tell every recipient what was corrected, completed, erased or restricted
     (also the erasure that carries out a granted verzet and an attached eigen verklaring),
     except the partner that supplied the item."""
-    region = get_region(request.region_id)
     subject = session.get(DataSubject, request.subject_id)
     recipients_log.ensure_casus_disclosures(session, request)
     for right in rights(session, request.id):
@@ -384,7 +381,6 @@ def notify_recipients(session: Session, request: Request, today: date, actor: st
             )
             compose.issue(session, request, "kennisgeving_ontvangers", f"art19:{rtype.value}:{key}", ctx,
                           actor, send_now=True, partner=partner, recipient_label=None if partner else key)
-    _ = region
 
 
 def _notice_action(rtype: RequestType, reg: CaseRegistration) -> str:
