@@ -1,4 +1,7 @@
-"""``regions`` and ``partners``: what the configuration holds (read from config/, no database)."""
+"""``regions`` and ``partners``: what the configuration holds (read from config/, no database).
+
+``regions`` also warns, on stderr, about every contact detail a region file still marks
+``unverified``: letters that print one cannot be approved or sent outside the demo setting."""
 from typing import Optional
 
 import typer
@@ -13,17 +16,27 @@ def register(app: typer.Typer) -> None:
 
 def list_regions(as_json: bool = typer.Option(False, "--json", help="Uitvoer als JSON.")) -> None:
     """Toon de regio's met hun ondertekenaar en aantal partners."""
-    rows = [
-        {
+    from models.letters.contacts import partner_problems, unsendable
+
+    rows = []
+    for r in common.regions().values():
+        problems = unsendable(r) + partner_problems(r, [p.slug for p in r.partners])
+        rows.append({
             "id": r.id,
             "name": r.name,
-            "signatory": r.signatory.title,
+            "signatory": r.signatory.function,
+            "signatory_name": r.signatory.name,
             "partners": len(r.partners),
-            "protocol_weeks": r.deadlines.protocol_weeks,
+            "bestuursorganen": sum(p.bestuursorgaan for p in r.partners),
+            "periods": {
+                t.value: ({"weeks": p.weeks} if p.weeks else {"avg": True}) | {"article": p.rule.article}
+                for t, p in r.deadlines.periods.items()
+            },
             "source": r.source.file,
-        }
-        for r in common.regions().values()
-    ]
+            "unverified": [line.split(": ", 1)[1] for line in problems],
+        })
+        for line in problems:
+            typer.echo(f"let op: {line}", err=True)
     if as_json:
         common.print_json(rows)
     else:
@@ -41,7 +54,9 @@ def list_partners(
     if kind is not None and not partners:
         common.fail(f"geen partners van soort {kind!r} in regio {region}")
     rows = [
-        {"slug": p.slug, "name": p.name, "kind": p.kind.value, "regime": p.regime.value, "unit": p.unit}
+        {"slug": p.slug, "name": p.name, "kind": p.kind.value, "regime": p.regime.value, "unit": p.unit,
+         "bestuursorgaan": p.bestuursorgaan, "bestuursorgaan_article": p.bestuursorgaan_rule.article,
+         "bezwaar": (p.bezwaar.model_dump(exclude_none=True) if p.bezwaar else None)}
         for p in partners
     ]
     if as_json:

@@ -86,10 +86,14 @@ def termijn(
     executed_on: Optional[str] = typer.Option(
         None, "--executed-on", help="Verzet: datum van uitvoering."
     ),
+    no_execution: bool = typer.Option(
+        False, "--zonder-uitvoering",
+        help="Verzet: niets uit te voeren (afgewezen, geen gegevens, of alleen politie/OM doorgestuurd).",
+    ),
     now: Optional[str] = typer.Option(None, "--now", help="Peildatum (standaard: vandaag)."),
     as_json: bool = typer.Option(False, "--json", help="Eén JSON-object op stdout."),
 ) -> None:
-    """Termijnen en status van een verzoek: protocol (4 weken), AVG (1 maand), verlenging."""
+    """Termijnen en status van een verzoek: protocoltermijn per soort, AVG (1 maand), verlenging."""
     for value, option in ((region, "--region"), (type_, "--type"), (received, "--received")):
         if not value:
             _fail(f"{option} ontbreekt")
@@ -107,6 +111,8 @@ def termijn(
     extension = Extension(extend_reason, _date(extend_on, "--extend-on")) if extend_on else None
     replied = _date(replied_on, "--replied-on") if replied_on else None
     executed = _date(executed_on, "--executed-on") if executed_on else None
+    if no_execution and executed:
+        _fail("--zonder-uitvoering en --executed-on sluiten elkaar uit")
 
     config = _region(region)  # fails with "onbekende regio" or the config error
     try:
@@ -125,6 +131,7 @@ def termijn(
                 extension=extension,
                 replied_on=replied,
                 executed_on=executed,
+                execution_required=False if no_execution else None,
                 decree_days=decree_days,
             )
         )
@@ -142,8 +149,9 @@ def _nl(d: Optional[date]) -> str:
 
 
 def _table(clock: Clock, region: str, rtype: RequestType, received: date, now: date) -> str:
+    period = f"{clock.protocol_weeks} weken" if clock.protocol_weeks else "termijnen van de AVG"
     rows = [
-        ("protocoltermijn", _nl(clock.protocol_due)),
+        ("protocoltermijn", f"{_nl(clock.protocol_due)} ({period}; {clock.protocol_article})"),
         ("wettelijke termijn (AVG 12.3)", _nl(clock.legal_due)),
         ("verlenging melden uiterlijk", _nl(clock.extension_notice_by)),
         ("verlengde wettelijke termijn", _nl(clock.legal_due_extended)),

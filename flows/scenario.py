@@ -3,6 +3,7 @@
 The clock is the scenario's: every action and every flow run gets the event's date as
 "today", so a scenario gives the same result whenever it is played.
 """
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Literal, Optional
@@ -11,7 +12,16 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlmodel import select
 
 from flows.advance import advance_request, sla_sweep
-from models.actions.answers import AnswerInput, ItemAnswerInput, record_answer
+from models.actions.answers import (
+    AnswerInput,
+    ExplanationInput,
+    ItemAnswerInput,
+    SourceInput,
+    edit_explanation,
+    establish_source,
+    record_answer,
+)
+from models.actions.disclosures import DisclosureInput, record_disclosure
 from models.actions.decisions import DecisionInput, DeliberationInput, ExecutionInput, record_decision, record_execution
 from models.actions.identity import IdentityInput, record_identity
 from models.actions.intake import RegistrationInput, RequestInput, SubjectInput, add_registration, register_request
@@ -57,14 +67,19 @@ EVENT_FIELDS = {
     "decide": {"forum", "participants", "decisions"},
     "execute": {"type", "statement"},
     "send": set(),
+    "explain": {"registration", "explanation"},
+    "establish_source": {"registration", "source", "partner"},
+    "disclose": {"registration", "partner", "name", "address", "how", "casus"},
 }
-REQUIRED_FIELDS = {"answer": {"partner"}, "extend": {"type", "reason"}, "decide": {"decisions"},
+REQUIRED_FIELDS = {"explain": {"registration", "explanation"}, "establish_source": {"registration"},
+                   "disclose": {"registration"}, "answer": {"partner"}, "extend": {"type", "reason"}, "decide": {"decisions"},
                    "execute": {"type"}, "verify_identity": {"officer", "document_type", "document_last_digits"}}
 
 
 class Event(_M):
     on: date
-    do: Literal["verify_identity", "answer", "answer_all", "sweep", "extend", "decide", "execute", "send"]
+    do: Literal["verify_identity", "answer", "answer_all", "sweep", "extend", "decide", "execute", "send",
+                "explain", "establish_source", "disclose"]
     model_config = ConfigDict(extra="allow")
 
 
@@ -92,6 +107,10 @@ class Scenario(_M):
             missing = REQUIRED_FIELDS.get(event.do, set()) - set(data)
             if missing:
                 raise ValueError(f"{where}: {', '.join(sorted(missing))} ontbreekt")
+            if "registration" in data and (type(data["registration"]) is not int
+                                           or not 0 <= data["registration"] < count):
+                raise ValueError(f"{where}.registration: moet het volgnummer van een registratie zijn "
+                                 f"(0 tot en met {count - 1})")
             for key in ("items", "decisions"):
                 if key not in data:
                     continue
@@ -163,6 +182,9 @@ def _send(s, request_id: str, _data: None, actor: str, today: date):
 ACTIONS: dict[str, Callable] = {
     "identity": record_identity, "answer": record_answer, "extend": record_extension,
     "decide": record_decision, "execute": record_execution, "send": _send,
+    "explain": edit_explanation, "establish_source": establish_source,
+    "disclose": lambda s, _request_id, data, actor, today: record_disclosure(s, data.region_id, data.input, actor,
+                                                                             today),
 }
 
 
@@ -202,7 +224,22 @@ def inputs(scenario: Scenario, s, request_id: str, reg_ids: list[int], event: Ev
         return [("decide", d) for d in _deliberations(s, region, request_id, reg_ids, data, today)]
     if event.do == "execute":
         return [("execute", ExecutionInput(executed_on=today, **data))]
+    if event.do == "explain":
+        return [("explain", ExplanationInput(registration_id=reg_ids[data.pop("registration")], **data))]
+    if event.do == "establish_source":
+        return [("establish_source", SourceInput(registration_id=reg_ids[data.pop("registration")], **data))]
+    if event.do == "disclose":
+        disclosure = DisclosureInput(registration_id=reg_ids[data.pop("registration")], disclosed_on=today, **data)
+        return [("disclose", _Disclosure(scenario.region, disclosure))]
     return [("send", None)]
+
+
+@dataclass(frozen=True)
+class _Disclosure:
+    """A disclosure is recorded for the region's file, not for the request."""
+
+    region_id: str
+    input: Any
 
 
 def _open_partners(s, request_id: str) -> list[str]:

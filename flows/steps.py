@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, select
 
 from models import audit
+from models import recipients as recipients_log
 from models.actions.common import partner_row
 from models.deadlines import consultation_schedule
 from models.enums import ClockEventKind, RequestStatus, RequestType, TaskStatus
@@ -35,7 +36,14 @@ def _set_status(session: Session, request: Request, status: RequestStatus, today
 
 
 def _protocol_due(session: Session, request: Request, today: date) -> date:
-    return min(clk.protocol_due for clk in clocks(session, request, today).values())
+    return min(clk.target_due for clk in clocks(session, request, today).values())
+
+
+def _deadlines(session: Session, request: Request, today: date) -> list[c.TypeDeadline]:
+    """The date of the answer per right, as the betrokkene is told it: the target the status
+    is measured against (the protocol period of that type, never later than the law)."""
+    return [c.TypeDeadline(request_type=RequestType(t), due=clk.target_due)
+            for t, clk in clocks(session, request, today).items()]
 
 
 # ------------------------------------------------------------------ registered
@@ -56,7 +64,7 @@ def acknowledge(session: Session, request: Request, today: date) -> None:
         session.flush()
     ack = c.OntvangstbevestigingContext(
         **compose.base(session, request, today, to, "ontvangstbevestiging"), **compose.received(request),
-        request_types=types, deadline=_protocol_due(session, request, today), forwarded_by=forwarded_by,
+        request_types=types, deadlines=_deadlines(session, request, today), forwarded_by=forwarded_by,
         identity_check_needed=not verified,
     )
     compose.issue(session, request, "ontvangstbevestiging", "ack", ack, ACTOR, send_now=True)
@@ -75,9 +83,11 @@ def acknowledge(session: Session, request: Request, today: date) -> None:
 
 
 def route(session: Session, request: Request, today: date) -> None:
-    """Scope and routing: refer police and OM parts, then consult, reply or wait."""
+    """Scope and routing: refer police and OM parts, then consult, reply or wait. Also: the
+    recipients log of the betrokkene's registrations, and (after a suspension) the new date."""
     region = get_region(request.region_id)
     plan = routing_plan(session, request)
+    recipients_log.ensure_casus_disclosures(session, request)
     check = session.exec(select(IdentityCheck).where(IdentityCheck.request_id == request.id)).first()
     referral_ctx: list[c.Referral] = []
     for n, ref in enumerate(plan.referrals, start=1):
@@ -106,12 +116,16 @@ def route(session: Session, request: Request, today: date) -> None:
         compose.issue(session, request, "doorzending", f"referral:{row.reference}", letter, ACTOR,
                       send_now=True, recipient_label=body.id)
     to = compose.requester_addressee(session, request)
+    rest = bool(plan.consultations or plan.standard_refusals)
     if referral_ctx:
         notice = c.DoorverwijzingBetrokkeneContext(
             **compose.base(session, request, today, to, "doorverwijzing_betrokkene"), **compose.received(request),
-            referrals=referral_ctx, zvh_answers_rest=bool(plan.consultations or plan.standard_refusals),
+            referrals=referral_ctx, zvh_answers_rest=rest,
+            remedies=None if rest else compose.remedies(session, request),  # the whole answer: a decision
         )
         compose.issue(session, request, "doorverwijzing_betrokkene", "referral-notice", notice, ACTOR, send_now=True)
+    if rest or not plan.referrals:
+        _new_deadline_notice(session, request, check, to, today)
     audit.record(session, ACTOR, "request.routed", request.id, referrals=len(plan.referrals),
                  consultations=len(plan.consultations), standard_refusals=[t.value for t in plan.standard_refusals])
     if plan.consultations:
@@ -121,6 +135,24 @@ def route(session: Session, request: Request, today: date) -> None:
         replies.draft_no_data(session, request, today, ACTOR)
     replies.draft_all(session, request, today, ACTOR)  # standard refusals (the rest has no outcome)
     _set_status(session, request, RequestStatus.replying, today)
+
+
+def _new_deadline_notice(session: Session, request: Request, check, to, today: date) -> None:
+    """After the identity check the clock runs again: tell the betrokkene the new date
+    (issue 9 point 3). Only where the clock was stopped: the receipt letter said it would move."""
+    region = get_region(request.region_id)
+    events = session.exec(select(ClockEvent).where(
+        ClockEvent.request_id == request.id, ClockEvent.kind == ClockEventKind.suspend.value)).all()
+    if check is None or not events or not region.deadlines.suspend_for_identity:
+        return
+    stopped = max(clk.suspended_days for clk in clocks(session, request, today).values())
+    ctx = c.TermijnNaIdentificatieContext(
+        **compose.base(session, request, today, to, "termijn_na_identificatie"), **compose.received(request),
+        identity_checked_on=check.checked_on,
+        acknowledged_on=min(e.on_date for e in events),  # the suspension began with the receipt letter
+        suspended_days=stopped, deadlines=_deadlines(session, request, today),
+    )
+    compose.issue(session, request, "termijn_na_identificatie", "deadline-after-identity", ctx, ACTOR, send_now=True)
 
 
 # ------------------------------------------------------------------ consulting
@@ -152,8 +184,8 @@ def open_consultation(session: Session, request: Request, partner_slug: str, tod
         **compose.received(request), partner_name=partner.name, betrokkene=compose.person(request),
         request_types=[RequestType(r.type) for r in rights(session, request.id)], items=items,
         due_on=task.due_on, request_deadline=_protocol_due(session, request, today),
-        how_to_answer="Geef per gegeven aan of het van u komt, of het juist is en of het aan de betrokkene "
-                      "mag worden verstrekt (zo niet: op welke grond). Antwoord via de procesregisseur.",
+        how_to_answer="Geef per gegeven antwoord op de vragen hierboven. Houdt u een deel achter? Geef dan de "
+                      "grond en een uitleg in de u-vorm voor de betrokkene. Antwoord via de procesregisseur.",
     )
     compose.issue(session, request, "consultatieverzoek", f"consult:{partner.slug}", ctx, ACTOR,
                   send_now=True, partner=partner)

@@ -3,7 +3,9 @@
 Dataclasses in (ClockInput), dataclass out (Clock). The rules and their legal sources
 are in docs/deadlines.md; in short:
 
-- protocol deadline: receipt + ``policy.protocol_weeks`` weeks (every region: four weeks);
+- protocol deadline: the region's period for the request type (``policy.period(type)``):
+  receipt + N weeks, or, where the protocol follows the AVG's terms (Rotterdam inzage, PP
+  18.2), the legal deadline itself, extended with it;
 - legal deadline (AVG art. 12(3)): receipt + one calendar month, same day number, or the
   last day of the month when that day does not exist (Reg. 1182/71 art. 3(2)(c));
 - extension (AVG art. 12(3)): receipt + three months, only with a reason recorded no later
@@ -88,8 +90,10 @@ class ClockInput:
     decided_on: Optional[date] = None  # recorded for the file; the reply is what counts
     replied_on: Optional[date] = None  # the betrokkene was told the decision
     executed_on: Optional[date] = None  # verzet: the decision was carried out
-    # Verzet needs execution, unless the objection was refused entirely (nothing to carry
-    # out): pass False then. None means "verzet: yes, other types: no".
+    # Verzet needs execution only where there is something for the ZVH to carry out: pass
+    # False when the objection was refused entirely, or when nothing of the ZVH's own is
+    # left (no data found, or only police/OM data that were referred). None means
+    # "verzet: yes, other types: no".
     execution_required: Optional[bool] = None
     consultations: tuple[ConsultationTask, ...] = ()
     decree_days: tuple[DecreeDay, ...] = ()
@@ -108,7 +112,7 @@ class Clock:
     protocol: Deadline
     legal: Deadline  # also the last day to send the extension notice
     legal_extended: Optional[Deadline]  # only when a valid extension is recorded
-    execution_due: Optional[date]  # verzet: same as the protocol deadline
+    execution_due: Optional[date]  # verzet with something to carry out: the protocol deadline
     target_due: date  # the date the status is measured against (see _target)
     at_risk_from: Optional[date]  # from this day on, status is at least at_risk
     working_days_left: Optional[int]  # [now, target_due], None once done
@@ -119,6 +123,8 @@ class Clock:
     completed_on: Optional[date]  # the last required milestone, None while open
     protocol_met: Optional[bool]  # done by the protocol deadline? None while open
     open_milestones: tuple[str, ...] = field(default=())  # "reply", "execution"
+    protocol_weeks: Optional[int] = None  # the protocol period in weeks; None: the AVG's terms
+    protocol_article: str = ""  # where the protocol period comes from
 
     @property
     def protocol_due(self) -> date:
@@ -168,6 +174,10 @@ class Clock:
             "completed_on": iso(self.completed_on),
             "protocol_met": self.protocol_met,
             "open_milestones": list(self.open_milestones),
+            "protocol_period": (
+                {"weeks": self.protocol_weeks} if self.protocol_weeks else {"avg": True}
+            ),
+            "protocol_article": self.protocol_article,
         }
 
 
@@ -229,7 +239,7 @@ def compute_clock(inp: ClockInput) -> Clock:
     # Period first, then the suspended days: the clock stood still, so the end of the
     # period moves by exactly those days (the month arithmetic is done from receipt, so
     # 31 January + one month is always the end of February, whatever the suspension).
-    protocol = deadline(inp.received + timedelta(weeks=inp.policy.protocol_weeks))
+    period = inp.policy.period(inp.request_type)
     legal = deadline(inp.received + relativedelta(months=1))
 
     legal_extended = None
@@ -238,6 +248,13 @@ def compute_clock(inp: ClockInput) -> Clock:
         # "two further months": the whole period is three months from receipt, counted
         # like the first month (same day number, else the last day of the month).
         legal_extended = deadline(inp.received + relativedelta(months=3))
+
+    if period.avg:
+        # "binnen de termijnen bepaald in de AVG": the protocol's deadline is the legal one,
+        # and an extension under AVG art. 12(3) extends it too.
+        protocol = legal_extended or legal
+    else:
+        protocol = deadline(inp.received + timedelta(weeks=period.weeks))
 
     verzet = inp.request_type == RequestType.verzet
     needs_execution = verzet if inp.execution_required is None else inp.execution_required
@@ -281,24 +298,26 @@ def compute_clock(inp: ClockInput) -> Clock:
         protocol=protocol,
         legal=legal,
         legal_extended=legal_extended,
-        execution_due=protocol.due if verzet else None,
+        execution_due=protocol.due if verzet and needs_execution else None,
         target_due=target,
         at_risk_from=at_risk_from,
         working_days_left=None if completed_on else count_working_days(inp.now, target, cal),
         suspended_days=len(stopped),
         status=status,
-        protocol_provides_extension=inp.policy.protocol_provides_extension,
+        protocol_provides_extension=inp.policy.protocol_provides_extension or period.avg,
         consultations_overdue=overdue_tasks,
         completed_on=completed_on,
         protocol_met=None if completed_on is None else completed_on <= protocol.due,
         open_milestones=open_milestones,
+        protocol_weeks=period.weeks,
+        protocol_article=period.rule.article,
     )
 
 
 def _target(protocol: Deadline, legal: Deadline, extended: Optional[Deadline]) -> date:
     """The deadline the status is measured against. Normally the protocol deadline (the
-    ZVH's own, four weeks), but never later than the law allows: a region configured with
-    more weeks than a month still has to answer within the month. With a valid
+    ZVH's own period for the type), but never later than the law allows: a region configured
+    with more weeks than a month still has to answer within the month. With a valid
     extension the extended legal deadline governs (the protocol deadline is then missed
     by design; ``protocol_met`` says so)."""
     if extended is not None:

@@ -32,19 +32,49 @@ class Rule(_Strict):
     note: Optional[str] = None
 
 
+#: The value of a contact detail the sources do not give and nobody has confirmed yet. A
+#: letter that would print it cannot be approved or sent (models/letters/contacts.py),
+#: except under the demo setting, and then it is marked "VOORBEELD – niet verzenden".
+UNVERIFIED = "unverified"
+
+
+def is_unverified(value) -> bool:
+    """True for a missing value, the marker ``unverified``, or a list holding either."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip() or value.strip() == UNVERIFIED
+    if isinstance(value, (list, tuple)):
+        return not value or any(is_unverified(v) for v in value)
+    return False
+
+
 class SourceDocument(_Strict):
     file: str  # file name in ../shared/seeds/
     title: str
     adopted: Optional[str] = None  # date or year as the document gives it
+    # How the letters name the rules of this region in a sentence ("ons privacyprotocol"),
+    # and the rules taken from the national model (Rule.national_model) where the region's
+    # own source has none (Hollands Midden).
+    letter_name: str = "ons privacyprotocol"
+    national_model_name: str = "het landelijke privacyprotocol voor veiligheidshuizen"
+    # Printed once in every letter to the betrokkene, below the text: where the rules come from,
+    # when that is not obvious (Hollands Midden: the national model for the focusoverleggen).
+    letter_note: Optional[str] = None
 
 
 class Letterhead(_Strict):
+    """How the betrokkene reaches the ZVH: every letter prints all of it (issue 9 point 18).
+    A value the sources do not give is ``unverified`` until the region confirms it."""
+
     organisation: str
     postal_address: list[str] = Field(min_length=1)
-    visiting_address: Optional[list[str]] = None
-    phone: Optional[str] = None
-    email: Optional[str] = None
+    visiting_address: list[str] = Field(min_length=1)
+    phone: str = Field(min_length=1)
+    email: str = Field(min_length=1)
     website: Optional[str] = None
+    opening_hours: str = Field(min_length=1)  # or how to make an appointment
+    note: Optional[str] = None  # where the values come from, what is still to be confirmed
 
 
 class Roles(_Strict):
@@ -57,32 +87,60 @@ class Roles(_Strict):
 
 
 class Signatory(_Strict):
-    title: str  # e.g. "Hoofd ZVHRR", "College van burgemeester en wethouders van Leeuwarden"
+    """Who signs the replies: a person with a function (issue 9 point 6).
+
+    ``on_behalf`` is printed above the name: "namens de verwerkingsverantwoordelijken", or
+    the bestuursorgaan itself when the signer signs in its mandate (``mandate``: the letter
+    then says "namens dezen", Awb art. 10:10). ``decides`` says that this bestuursorgaan
+    takes every decision itself (Fryslân: the Zetelgemeente), so every part of a reply is
+    its Awb-besluit; otherwise each part is decided by the partner that supplied the data."""
+
+    name: str = Field(min_length=1)  # the person; ``unverified`` until the region names them
+    function: str = Field(min_length=1)  # written out, no abbreviation
     on_behalf: str = "namens de verwerkingsverantwoordelijken"
-    public_body: bool  # a public body's reply is an Awb-besluit with a bezwaarclausule
+    mandate: bool = False
+    decides: bool = False
     rule: Rule
+
+
+class InternalSigner(_Strict):
+    """Who signs the letters to partners and the manager (consultation, reminder, escalation)."""
+
+    name: str = Field(min_length=1)
+    function: str = Field(min_length=1)
 
 
 class Bezwaar(_Strict):
-    """Objection clause for replies that are an Awb-besluit (UAVG art. 34; Awb art. 6:7)."""
+    """Where a bezwaarschrift goes against a decision that is not one partner's: a decision
+    taken for all controllers together (no data found, a right the protocol does not give,
+    only police/OM data), and in Fryslân against every decision (``signatory.decides``).
+    UAVG art. 34; Awb art. 6:4, 6:5, 6:7."""
 
-    applies: bool
     weeks: int = 6
-    addressee: Optional[str] = None  # to whom the bezwaarschrift goes
-    address: Optional[list[str]] = None
+    addressee: str = Field(min_length=1)  # the bestuursorgaan, e.g. "het college van ..."
+    address: list[str] = Field(min_length=1)
     rule: Rule
 
-    @model_validator(mode="after")
-    def _addressee_when_applies(self):
-        if self.applies and not (self.addressee and self.address):
-            raise ValueError("addressee and address are required when applies is true")
-        return self
+
+class PartnerBezwaar(_Strict):
+    """The bezwaar route of a partner that is a bestuursorgaan: to whom and where."""
+
+    addressee: str = Field(min_length=1)
+    address: list[str] = Field(min_length=1)
+    note: Optional[str] = None  # the source of the address, or what is still to be confirmed
 
 
 class Forum(_Strict):
     id: str  # e.g. "casusoverleg", "partneroverleg"
     name: str  # regional name as the protocol uses it
+    # How a letter to the betrokkene names it, in plain words and with the region's own name
+    # for the meeting (Fryslân: "het Maatwerkoverleg"), e.g. "het overleg van de organisaties".
+    in_letters: Optional[str] = None
     description: Optional[str] = None
+
+    @property
+    def letter_name(self) -> str:
+        return self.in_letters or f"het {self.name}"
 
 
 class RightRule(_Strict):
@@ -90,6 +148,9 @@ class RightRule(_Strict):
 
     available: bool = True
     forum: Optional[str] = None  # a Forum.id; None for a standard refusal
+    # The right the law gives for it where the protocol has none of its own: the eigen
+    # verklaring outside Fryslân is the aanvullende verklaring of AVG art. 16.
+    handled_as: Optional[RequestType] = None
     rule: Rule
 
 
@@ -100,7 +161,8 @@ class RoutingBody(_Strict):
     target: RoutingTarget
     unit: Optional[str] = None  # the police eenheid or OM parket it serves; None: national
     name: str
-    address: list[str] = Field(min_length=1)
+    address: list[str] = Field(min_length=1)  # full postal address; lines may be ``unverified``
+    phone: Optional[str] = None
     email: Optional[str] = None
 
 
@@ -117,9 +179,23 @@ class Routing(_Strict):
     bodies: list[RoutingBody]
 
 
+class ProtocolPeriod(_Strict):
+    """The protocol's own period for one request type: a number of weeks, or "the terms of
+    the AVG" (``avg``: one month, extended as AVG art. 12(3) allows; Rotterdam PP 18.2)."""
+
+    weeks: Optional[int] = Field(default=None, ge=1, le=12)
+    avg: bool = False
+    rule: Rule
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        if (self.weeks is None) == (not self.avg):
+            raise ValueError("give either weeks or avg: true")
+        return self
+
+
 class DeadlinePolicy(_Strict):
-    protocol_weeks: int = Field(default=4, ge=1, le=12)
-    protocol_rule: Rule
+    periods: dict[RequestType, ProtocolPeriod]  # every request type, each with its article
     protocol_provides_extension: bool = False
     suspend_for_identity: bool  # does the clock stop while identification is awaited?
     suspend_rule: Rule
@@ -128,14 +204,37 @@ class DeadlinePolicy(_Strict):
     reminder_working_days_before: int = Field(default=2, ge=0)
     escalation_working_days_after: int = Field(default=1, ge=0)
 
+    @model_validator(mode="after")
+    def _every_type(self):
+        missing = set(RequestType) - set(self.periods)
+        if missing:
+            raise ValueError(f"periods: missing request types {sorted(t.value for t in missing)}")
+        return self
+
+    def period(self, rtype: RequestType) -> ProtocolPeriod:
+        return self.periods[RequestType(rtype)]
+
+
+class IdentityLocation(_Strict):
+    """A place where the betrokkene can come to identify: the invitation prints all of it."""
+
+    name: str = Field(min_length=1)
+    address: list[str] = Field(min_length=1)  # lines may be ``unverified``
+    hours: str = Field(min_length=1)  # opening hours, or how to make an appointment
+
 
 class IdentityRule(_Strict):
     methods: list[Literal["in_persoon", "in_persoon_gemeentehuis", "digid", "notaris"]] = Field(
         min_length=1
     )
-    places: list[str] = Field(min_length=1)  # where the betrokkene can come to identify
+    locations: list[IdentityLocation] = Field(min_length=1)
     bring: list[str] = Field(min_length=1)  # what to bring, for the invitation letter
     rule: Rule
+
+    @property
+    def places(self) -> list[str]:
+        """The names of the locations (the identity check records one of them)."""
+        return [loc.name for loc in self.locations]
 
 
 class Retention(_Strict):
@@ -157,10 +256,25 @@ class InzageInformation(_Strict):
     retention_rule: Rule
 
 
+#: The sub-grounds of art. 41 lid 1 UAVG (= AVG art. 23(1) a-j).
+UAVG41 = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j")
+
+
 class RefusalGround(_Strict):
-    id: str
-    label: str  # Dutch, as the protocol words it
-    rule: Rule
+    """A ground to withhold data from the betrokkene or refuse a request: a sub-ground of
+    art. 41 lid 1 UAVG (AVG art. 23(1)), with the region's own article where it has one.
+    ``aliases`` keep older ids working (stored answers, scenario files)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    uavg: Literal["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]
+    label: str  # as the law words it
+    plain: str = Field(min_length=1)  # the same in plain words (B1), for the letters
+    aliases: list[str] = Field(default_factory=list)
+    rule: Rule  # the region's article (and how it relates to art. 41 UAVG)
+
+    @property
+    def law(self) -> str:
+        return f"artikel 41 lid 1 onder {self.uavg} UAVG"
 
 
 class PartnerNotification(_Strict):
@@ -174,13 +288,44 @@ class PartnerConfig(_Strict):
     kind: PartnerKind
     regime: Regime
     unit: Optional[str] = None  # police eenheid or OM parket
+    # Is the organ that decides on this partner's data a bestuursorgaan (Awb art. 1:1)? Then
+    # its decision on a request is an Awb-besluit (UAVG art. 34) and the letter gives its
+    # bezwaar route; otherwise the route of UAVG art. 35 (the rechtbank). Always with the
+    # reason (legal form) in ``bestuursorgaan_rule``.
+    bestuursorgaan: bool
+    bestuursorgaan_rule: Rule
+    bezwaar: Optional[PartnerBezwaar] = None  # required for a bestuursorgaan under the AVG
     notification: PartnerNotification = PartnerNotification()
 
     @model_validator(mode="after")
     def _unit_for_police_and_om(self):
         if self.regime in (Regime.wpg, Regime.wjsg) and not self.unit:
             raise ValueError("unit is required for a partner under the Wpg or Wjsg")
+        if self.bestuursorgaan and self.regime == Regime.avg and self.bezwaar is None:
+            raise ValueError("bezwaar (addressee, address) is required for a bestuursorgaan")
+        if not self.bestuursorgaan and self.bezwaar is not None:
+            raise ValueError("bezwaar belongs to a bestuursorgaan only")
         return self
+
+    @property
+    def display_name(self) -> str:
+        """The name as it reads in a sentence: "gemeente Achtkarspelen", not "Gemeente ..."."""
+        return running_name(self.name)
+
+
+def running_name(name: str) -> str:
+    """An organisation's name as it reads in a sentence: "gemeente Achtkarspelen", not "Gemeente ..."."""
+    for word in ("Gemeente ", "Stichting ", "St. "):
+        if name.startswith(word):
+            return word.lower() + name[len(word):]
+    return name
+
+
+class Complaint(Rule):
+    """Where the protocol names the complaint: ``zvh`` when the betrokkene may also complain
+    to the ZVH itself (Rotterdam, Drenthe, Utrecht PP 16.5 f), besides the AP (art. 77 AVG)."""
+
+    zvh: bool
 
 
 class RegionConfig(_Strict):
@@ -192,6 +337,7 @@ class RegionConfig(_Strict):
     letterhead: Letterhead
     roles: Roles
     signatory: Signatory
+    internal_signer: InternalSigner
     bezwaar: Bezwaar
     forums: list[Forum] = Field(min_length=1)
     rights: dict[RequestType, RightRule]
@@ -201,7 +347,7 @@ class RegionConfig(_Strict):
     retention: Retention
     refusal_grounds: list[RefusalGround] = Field(min_length=1)
     inzage_information: InzageInformation
-    complaint: Rule  # where the protocol names the Autoriteit Persoonsgegevens
+    complaint: Complaint  # where the protocol names the Autoriteit Persoonsgegevens
     partners: list[PartnerConfig] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -214,7 +360,16 @@ class RegionConfig(_Strict):
             if right.available and right.forum not in forum_ids:
                 raise ValueError(f"rights.{rtype.value}.forum: unknown forum {right.forum!r}")
         _unique("partners", [p.slug for p in self.partners])
-        _unique("refusal_grounds", [g.id for g in self.refusal_grounds])
+        _unique("refusal_grounds", [x for g in self.refusal_grounds for x in (g.id, *g.aliases)])
+        letters = sorted(g.uavg for g in self.refusal_grounds)
+        if letters != list(UAVG41):
+            raise ValueError(
+                "refusal_grounds: need each sub-ground a-j of art. 41 lid 1 UAVG exactly once"
+                f" (found {''.join(letters)})"
+            )
+        for rtype, right in self.rights.items():
+            if right.handled_as is not None and not right.available:
+                raise ValueError(f"rights.{rtype.value}.handled_as: only for a right that is available")
         _unique("routing.bodies", [b.id for b in self.routing.bodies])
         for partner in self.partners:
             if partner.regime == Regime.avg:
@@ -241,10 +396,23 @@ class RegionConfig(_Strict):
         return (exact or national or [None])[0]
 
     def refusal_ground(self, ground_id: str) -> RefusalGround:
+        """The ground by its id or by one of its older ids (aliases)."""
         for g in self.refusal_grounds:
-            if g.id == ground_id:
+            if ground_id == g.id or ground_id in g.aliases:
                 return g
-        raise KeyError(f"onbekende weigeringsgrond {ground_id!r} in regio {self.id}")
+        known = ", ".join(g.id for g in self.refusal_grounds)
+        raise KeyError(f"onbekende weigeringsgrond {ground_id!r} in regio {self.id} (bekend: {known})")
+
+    def forum(self, forum_id: str) -> Forum:
+        for f in self.forums:
+            if f.id == forum_id:
+                return f
+        raise KeyError(f"onbekend overleg {forum_id!r} in regio {self.id}")
+
+    def source_name(self, rule: Rule) -> str:
+        """How a letter names where a rule comes from: the region's own protocol, or the
+        national model where the region has no rule of its own."""
+        return self.source.national_model_name if rule.national_model else self.source.letter_name
 
 
 def _unique(key: str, values: list[str]) -> None:

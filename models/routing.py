@@ -38,7 +38,8 @@ class ConsultationPlan:
 class RoutingPlan:
     referrals: tuple[ReferralPlan, ...] = ()
     consultations: tuple[ConsultationPlan, ...] = ()
-    # Request types the ZVH answers itself without consulting anybody (standard refusals).
+    # Request types the ZVH answers itself without consulting anybody (standard refusals:
+    # rights the region's protocol does not give, e.g. overdraagbaarheid).
     standard_refusals: tuple[RequestType, ...] = field(default=())
 
     @property
@@ -51,8 +52,10 @@ def plan_routing(
 ) -> RoutingPlan:
     """Referrals per (police/OM partner, target) and one consultation per other partner.
 
-    Rights the region does not provide (overdraagbaarheid; eigen verklaring outside
-    Fryslân) are answered with a standard refusal and route nothing.
+    Rights the region does not provide (overdraagbaarheid, every protocol) are answered
+    with a standard refusal and route nothing. The eigen verklaring is routed like any other
+    right: in Fryslân under its own article 20.2, elsewhere as the aanvullende verklaring of
+    AVG art. 16 (``rights.eigen_verklaring.handled_as: aanvulling``).
     """
     handled = [t for t in request_types if region.rights[t].available]
     refusals = tuple(t for t in request_types if not region.rights[t].available)

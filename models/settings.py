@@ -28,7 +28,10 @@ class Settings(BaseSettings):
     # product's deployments when PREFECT_API_URL is set, else directly in this process),
     # "deployment", "inline" (the Prefect flow in this process) or "direct" (no Prefect).
     dispatch: str = "auto"
-    # Demo mode (make run, make demo, the tests): fictitious data and demo accounts allowed.
+    # Demo mode (RECHTENLOKET_DEMO=1: make run, make demo, the tests): fictitious data and demo
+    # accounts allowed, and letters whose contact details are still ``unverified`` in the region
+    # file may be approved and sent, each with a visible "VOORBEELD – niet verzenden" marking.
+    # Off in production: such a letter is refused.
     demo: bool = False
 
     @property

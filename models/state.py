@@ -114,7 +114,6 @@ def clock_input(session: Session, request: Request, right: RequestRight, now: da
         (e for e in events if e.kind == ClockEventKind.extend.value and e.right_type == right.type), None
     )
     tasks = session.exec(select(ConsultationTask).where(ConsultationTask.request_id == request.id)).all()
-    verzet_refused = right.type == RequestType.verzet.value and right.outcome == DecisionOutcome.refused.value
     return ClockInput(
         received=request.first_received_on,
         request_type=RequestType(right.type),
@@ -125,10 +124,31 @@ def clock_input(session: Session, request: Request, right: RequestRight, now: da
         decided_on=right.decided_on,
         replied_on=right.replied_on,
         executed_on=right.executed_on,
-        execution_required=False if verzet_refused else None,
+        execution_required=execution_required(session, request, right),
         consultations=tuple(TaskDue(t.due_on, t.status != TaskStatus.open.value) for t in tasks),
         decree_days=decree_days(),
     )
+
+
+def execution_required(session: Session, request: Request, right: RequestRight) -> bool | None:
+    """Whether a verzet still has something for the ZVH to carry out (issue 9 point 2).
+
+    Not when the objection was refused entirely, and not when nothing of the ZVH's own is
+    left to decide: no data found, or only police/OM data, which were referred (the
+    referral notice or the "geen gegevens" letter is the answer). None: the engine's
+    default (verzet needs execution until decided otherwise)."""
+    if right.type != RequestType.verzet.value:
+        return None
+    if right.outcome == DecisionOutcome.refused.value:
+        return False
+    if right.outcome in (DecisionOutcome.granted.value, DecisionOutcome.partly.value):
+        return True
+    own = [r for r in registrations(session, request) if r.regime == "avg"]
+    if not own:
+        return False
+    if request.status in (RequestStatus.replying.value, RequestStatus.closed.value, RequestStatus.withdrawn.value):
+        return False  # answered without a decision of our own: nothing to carry out
+    return None
 
 
 def clocks(session: Session, request: Request, now: date) -> dict[str, Clock]:

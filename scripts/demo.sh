@@ -8,6 +8,9 @@ PORT=${PREFECT_PORT:-4200}
 export PREFECT_HOME="$PWD/var/prefect"
 export PREFECT_SERVER_ANALYTICS_ENABLED=false
 export PREFECT_LOGGING_LEVEL=${PREFECT_LOGGING_LEVEL:-WARNING}
+# The region files still mark contact details "unverified": the demo may send such letters,
+# and each one carries the marking "VOORBEELD – niet verzenden" (models/settings.py).
+export RECHTENLOKET_DEMO=1
 mkdir -p var/demo "$PREFECT_HOME"
 
 "$BIN/rechtenloket" init

@@ -51,11 +51,27 @@ def _environment(tmp_path_factory):
     # Commands carry requests on in their own process without Prefect, unless a test asks
     # for the flow (inline, under the test harness) or the deployments (tests/test_runtime.py).
     os.environ["RECHTENLOKET_DISPATCH"] = "direct"
+    # The shipped region files still hold contact details marked "unverified": the suite runs
+    # under the demo setting (letters go out marked "VOORBEELD"), except the tests that prove
+    # the refusal (fixture ``production``).
+    os.environ["RECHTENLOKET_DEMO"] = "1"
     reset_settings()
     yield
     os.environ.clear()
     os.environ.update(saved)
     reset_settings()
+
+
+@pytest.fixture
+def production(monkeypatch):
+    """The demo setting off: letters with unverified contact details are refused."""
+    from models.settings import get_settings
+
+    monkeypatch.setenv("RECHTENLOKET_DEMO", "0")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.setenv("RECHTENLOKET_DEMO", "1")
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

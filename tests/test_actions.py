@@ -111,12 +111,20 @@ def test_bad_identity_check_changes_nothing(loaded, changes, message):
     assert _counts(loaded) == before
 
 
-def test_verzet_is_refused_only_on_compelling_grounds():
+def test_verzet_is_refused_only_on_compelling_grounds_and_always_weighed():
+    weighing = "Uw situatie weegt minder zwaar dan de veiligheid van anderen."
     with pytest.raises(ValidationError, match="dwingende gerechtvaardigde gronden"):
-        DecisionInput(type="verzet", outcome="refused", motivation="liever niet")
+        DecisionInput(type="verzet", outcome="refused", weighing=weighing, compelling_grounds="x")
+    with pytest.raises(ValidationError, match="compelling_grounds"):
+        DecisionInput(type="verzet", outcome="refused", ground="dwingende_gerechtvaardigde_gronden",
+                      weighing=weighing)
+    with pytest.raises(ValidationError, match="weighing"):
+        DecisionInput(type="verzet", outcome="granted")  # "altijd gemotiveerd": also when granted
     with pytest.raises(ValidationError, match="gemotiveerd"):
         DecisionInput(type="inzage", outcome="refused", ground="a")
-    DecisionInput(type="verzet", outcome="refused", ground="dwingende_gerechtvaardigde_gronden", motivation="...")
+    DecisionInput(type="verzet", outcome="refused", ground="dwingende_gerechtvaardigde_gronden",
+                  compelling_grounds="Het toezicht loopt nog.", weighing=weighing)
+    DecisionInput(type="verzet", outcome="granted", weighing="Er zijn geen dwingende redenen.")
 
 
 def test_decision_must_come_from_the_forum_the_protocol_names(loaded):

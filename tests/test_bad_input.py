@@ -205,8 +205,8 @@ CASES = [
      "gemotiveerd"),
     ("decide", "the same decision twice", decide_file(decisions=[{"type": "inzage", "outcome": "granted"}] * 2),
      "al een besluit"),
-    ("decide", "a right not asked", decide_file(decisions=[{"type": "verzet", "outcome": "granted"}]),
-     "geen verzet"),
+    ("decide", "a right not asked", decide_file(decisions=[{"type": "beperking", "outcome": "granted"}]),
+     "geen beperking"),
     ("decide", "not deliberating", lambda c: ["request", "decide", c.ref("consulting"),
                                               c.file({"forum": "casusoverleg", "held_on": "2026-02-11",
                                                       "participants": ["gemeente-assen"],
@@ -309,3 +309,14 @@ def test_every_limited_column_is_guarded_on_sqlite(states):
             body = sql[f"{PREFIX}{table}_{event}"]
             for column, n in columns:
                 assert f"length(NEW.{column}) > {n}" in body
+
+
+def test_outside_the_demo_a_region_whose_letters_cannot_go_out_refuses_registration(states, tmp_path, production):
+    """The shipped region files still hold unverified contact details: outside the demo
+    setting the registration is refused up front, naming the region key, and nothing is written."""
+    engine = states["engine"]
+    before = dump(engine)
+    result = runner.invoke(app, register()(Ctx(states, tmp_path)))
+    assert result.exit_code == 2 and result.stderr.startswith("fout: de brieven van deze regio")
+    assert "unverified" in result.stderr or "bevestigd" in result.stderr
+    assert dump(engine) == before

@@ -69,5 +69,7 @@ def test_journey_on_the_command_line(loaded, prefect_harness, tmp_path):
     assert view["status"] == "closed"
     assert view["rights"][0]["deadlines"]["status"] == "done_on_time"
     kinds = sorted(x["kind"] for x in view["letters"])
-    assert kinds == ["consultatieverzoek", "inzage_besluit", "ontvangstbevestiging", "uitnodiging_identificatie"]
+    # issue 9: after the identity check the betrokkene is told the new date (termijn_na_identificatie)
+    assert kinds == ["consultatieverzoek", "inzage_besluit", "ontvangstbevestiging", "termijn_na_identificatie",
+                     "uitnodiging_identificatie"]
     assert view["audit_events"] >= 12

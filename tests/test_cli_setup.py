@@ -56,7 +56,14 @@ def test_regions_as_json_and_table():
     assert result.exit_code == 0
     rows = {r["id"]: r for r in json.loads(result.stdout)}
     assert set(rows) == {"rotterdam-rijnmond", "fryslan", "drenthe", "utrecht", "hollands-midden"}
-    assert rows["rotterdam-rijnmond"]["signatory"] == "Hoofd ZVHRR"
+    assert rows["rotterdam-rijnmond"]["signatory"] == "hoofd van het Zorg- en Veiligheidshuis Rotterdam-Rijnmond"
+    assert rows["rotterdam-rijnmond"]["periods"]["inzage"] == {"avg": True, "article": "art. 18.2 Privacyprotocol"}
+    assert rows["drenthe"]["periods"]["verzet"] == {"weeks": 4, "article": "art. 21.4 Privacy Protocol"}
+    # Every contact detail still to be confirmed is listed, and warned about on stderr.
+    assert "letterhead.phone is nog niet bevestigd (unverified)" in rows["utrecht"]["unverified"]
+    assert "let op: regio utrecht: letterhead.phone is nog niet bevestigd (unverified)" in result.stderr
+    assert any("partners.gemeente-assen.bezwaar.address" in x for x in rows["drenthe"]["unverified"])
+    assert not any("partners.gemeente-leeuwarden.bezwaar" in x for x in rows["fryslan"]["unverified"])
     table = runner.invoke(app, ["regions"]).stdout
     assert "fryslan" in table and "signatory" in table
 

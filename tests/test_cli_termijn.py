@@ -30,26 +30,34 @@ def _region(region_id: str, suspend: bool) -> dict:
         "short_name": region_id.upper(),
         "reference_prefix": "TST",
         "source": {"file": "test.pdf", "title": "Testprotocol"},
-        "letterhead": {"organisation": "ZVH Test", "postal_address": ["Postbus 1", "1000 AA Test"]},
+        "letterhead": {"organisation": "ZVH Test", "postal_address": ["Postbus 1", "1000 AA Test"],
+                       "visiting_address": ["Teststraat 1", "Test"], "phone": "010 123 45 67",
+                       "email": "zvh@test.example", "opening_hours": "werkdagen 9-17 uur"},
         "roles": {"coordinator": "Procesregisseur", "manager": "Manager", "signatory": "Manager", "rule": rule},
-        "signatory": {"title": "Manager", "public_body": False, "rule": rule},
-        "bezwaar": {"applies": False, "rule": rule},
+        "signatory": {"name": "T. Tester", "function": "manager van het ZVH Test", "rule": rule},
+        "internal_signer": {"name": "P. Regisseur", "function": "procesregisseur"},
+        "bezwaar": {"addressee": "het college van burgemeester en wethouders van Test",
+                    "address": ["Postbus 1", "1000 AA Test"], "rule": rule},
         "forums": [{"id": "casusoverleg", "name": "Casusoverleg"}],
         "rights": {t.value: {"forum": "casusoverleg", "rule": rule} for t in RequestType},
         "routing": {"wpg": {"targets": {}, "rule": rule}, "wjsg": {"targets": {}, "rule": rule}, "bodies": []},
         "deadlines": {
-            "protocol_weeks": 4,
-            "protocol_rule": rule,
+            "periods": {t.value: {"weeks": 4, "rule": rule} for t in RequestType},
             "suspend_for_identity": suspend,
             "suspend_rule": rule,
         },
-        "identity": {"methods": ["in_persoon"], "places": ["ZVH"], "bring": ["paspoort"], "rule": rule},
+        "identity": {"methods": ["in_persoon"], "bring": ["paspoort"], "rule": rule,
+                     "locations": [{"name": "ZVH", "address": ["Teststraat 1", "Test"], "hours": "op afspraak"}]},
         "retention": {"request_file_years": 2, "rule": rule},
-        "refusal_grounds": [{"id": "a", "label": "grond a", "rule": rule}],
+        "refusal_grounds": [{"id": f"grond-{x}", "uavg": x, "label": f"grond {x}", "plain": f"grond {x}",
+                             "rule": rule} for x in "abcdefghij"],
         "inzage_information": {"purposes": [{"text": "doel", "rule": rule}], "retention_text": "kort",
                                "retention_rule": rule},
-        "complaint": rule,
-        "partners": [{"slug": "gemeente-test", "name": "Gemeente Test", "kind": "gemeente", "regime": "avg"}],
+        "complaint": {**rule, "zvh": True},
+        "partners": [{"slug": "gemeente-test", "name": "Gemeente Test", "kind": "gemeente", "regime": "avg",
+                      "bestuursorgaan": True, "bestuursorgaan_rule": rule,
+                      "bezwaar": {"addressee": "het college van burgemeester en wethouders van Test",
+                                  "address": ["Postbus 1", "1000 AA Test"]}}],
     }
 
 
@@ -117,6 +125,20 @@ def test_done_statuses(config_dir):
         "--replied-on", "2026-05-01", "--executed-on", "2026-05-19", "--now", "2026-05-20", "--json",
     )
     assert json.loads(result.stdout)["status"] == "done_late"
+
+
+def test_verzet_without_anything_to_execute(config_dir):
+    result = run("--region", "testregio", "--type", "verzet", "--received", "2026-04-17",
+                 "--replied-on", "2026-04-22", "--zonder-uitvoering", "--now", "2026-07-01", "--json")
+    out = json.loads(result.stdout)
+    assert (out["status"], out["execution_due"], out["open_milestones"]) == ("done_on_time", None, [])
+    both = run(*BASE, "--type", "verzet", "--zonder-uitvoering", "--executed-on", "2026-04-20")
+    assert both.exit_code == 2 and "sluiten elkaar uit" in both.stderr
+
+
+def test_per_type_period_in_json(config_dir):
+    out = json.loads(run(*BASE, "--type", "inzage", "--json").stdout)
+    assert out["protocol_period"] == {"weeks": 4} and out["protocol_article"] == "art. 18.2"
 
 
 def test_human_table_in_dutch(config_dir):

@@ -25,16 +25,20 @@ from models.deadlines import (
 from models.enums import RequestType
 from models.holiday_config import load_decree_days
 from models.holidays import DecreeDay, is_non_working_day
-from models.region_config import DeadlinePolicy, Rule
+from models.region_config import DeadlinePolicy, ProtocolPeriod, Rule
 
 D = date.fromisoformat
 RULE = Rule(article="art. 18.2")
 
 
-def policy(**kw) -> DeadlinePolicy:
-    return DeadlinePolicy(
-        protocol_rule=RULE, suspend_rule=RULE, **{"suspend_for_identity": True, **kw}
-    )
+def policy(protocol_weeks: int = 4, avg_types: tuple = (), **kw) -> DeadlinePolicy:
+    """A policy with the same number of weeks for every type, except ``avg_types``, whose
+    protocol follows the AVG's terms (Rotterdam PP 18.2 for inzage)."""
+    periods = {
+        t: ProtocolPeriod(avg=True, rule=RULE) if t in avg_types else ProtocolPeriod(weeks=protocol_weeks, rule=RULE)
+        for t in RequestType
+    }
+    return DeadlinePolicy(periods=periods, suspend_rule=RULE, **{"suspend_for_identity": True, **kw})
 
 
 POLICY = policy()
@@ -154,6 +158,62 @@ def test_verzet_tracks_decision_and_execution():
         replied_on=D("2026-05-01"), execution_required=False,
     )
     assert refused.status == ClockStatus.done_on_time
+    assert refused.execution_due is None and refused.open_milestones == ()
+
+
+def test_verzet_with_nothing_to_execute_closes_its_clock():
+    """Issue 9 point 2: only police/OM data (referred) or none: the reply closes the clock,
+    weeks later it is still done, never overdue with execution pending."""
+    c = clock("2026-04-17", "2026-07-01", RequestType.verzet, replied_on=D("2026-04-22"),
+              execution_required=False)
+    assert c.status == ClockStatus.done_on_time
+    assert c.open_milestones == () and c.execution_due is None and c.completed_on == D("2026-04-22")
+
+
+# --- the protocol period per request type (issue 9 point 1) -------------------------------
+ROTTERDAM_LIKE = policy(avg_types=(RequestType.inzage,))
+
+
+def test_a_protocol_that_follows_the_avg_gives_the_month():
+    # Mon 2 Feb 2026: four weeks = Mon 2 Mar, one month = Mon 2 Mar; take a month-end receipt:
+    # Sat 31 Jan 2026: four weeks = Sat 28 Feb -> Mon 2 Mar; one month = Sat 28 Feb -> Mon 2 Mar.
+    # Thu 5 Mar 2026: four weeks = Thu 2 Apr; one month = Sun 5 Apr -> tweede Paasdag 6 Apr -> Tue 7 Apr.
+    inzage = clock("2026-03-05", policy=ROTTERDAM_LIKE)
+    correctie = clock("2026-03-05", rtype=RequestType.correctie, policy=ROTTERDAM_LIKE)
+    assert correctie.protocol_due == D("2026-04-02") and correctie.protocol_weeks == 4
+    assert inzage.protocol_due == inzage.legal_due == D("2026-04-07")
+    assert inzage.protocol_weeks is None and inzage.to_dict()["protocol_period"] == {"avg": True}
+
+
+def test_rotterdam_inzage_after_four_weeks_but_within_the_month_is_on_time():
+    done = clock("2026-03-05", "2026-04-07", policy=ROTTERDAM_LIKE, replied_on=D("2026-04-07"))
+    assert done.status == ClockStatus.done_on_time and done.protocol_met is True
+    four_weeks = clock("2026-03-05", "2026-04-07", rtype=RequestType.correctie, policy=ROTTERDAM_LIKE,
+                       replied_on=D("2026-04-07"))
+    assert four_weeks.status == ClockStatus.done_late
+
+
+def test_an_avg_protocol_period_extends_with_the_avg():
+    ext = Extension("veel partners te raadplegen", D("2026-03-20"))
+    c = clock("2026-03-05", "2026-03-20", policy=ROTTERDAM_LIKE, extension=ext)
+    # three months from Thu 5 Mar 2026 = Fri 5 Jun 2026
+    assert c.protocol_due == c.legal_due_extended == D("2026-06-05")
+    assert c.protocol_provides_extension is True
+    done = clock("2026-03-05", "2026-06-01", policy=ROTTERDAM_LIKE, extension=ext, replied_on=D("2026-06-01"))
+    assert done.protocol_met is True and done.status == ClockStatus.done_on_time
+    weeks = clock("2026-03-05", "2026-06-01", rtype=RequestType.correctie, policy=ROTTERDAM_LIKE,
+                  extension=ext, replied_on=D("2026-06-01"))
+    assert weeks.protocol_met is False and weeks.status == ClockStatus.done_on_time
+
+
+def test_every_request_type_needs_a_period():
+    from pydantic import ValidationError
+
+    periods = {t: ProtocolPeriod(weeks=4, rule=RULE) for t in RequestType if t != RequestType.verzet}
+    with pytest.raises(ValidationError, match="verzet"):
+        DeadlinePolicy(periods=periods, suspend_rule=RULE, suspend_for_identity=True)
+    with pytest.raises(ValidationError, match="weeks or avg"):
+        ProtocolPeriod(weeks=4, avg=True, rule=RULE)
 
 
 # --- suspension ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from models.letters import context as c
 from models.letters.render import (
     LetterIncomplete,
     datum,
+    naam,
     environment,
     opsomming,
     render_html,
@@ -61,9 +62,16 @@ def test_every_kind_renders_for_every_region(kind, region_id, regions):
     assert e(region.letterhead.organisation) in html
     assert "Ons kenmerk" in html and region.reference_prefix in html
     assert "Met vriendelijke groet," in html
+    signature = html[html.index('id="signature"'):]
     if KINDS[kind].signer == "signatory":
-        assert e(region.signatory.on_behalf) in html
-        assert e(region.signatory.title) in html
+        # a person with a function, on behalf of the controllers or in mandate (Awb 10:10)
+        assert e(region.signatory.on_behalf) in signature
+        assert ('class="signer-name"' in signature) and ('class="signer"' in signature)
+        assert ("namens dezen" in signature) == region.signatory.mandate
+        if region.signatory.function != "unverified":
+            assert e(region.signatory.function) in signature
+    else:
+        assert e(region.internal_signer.function) in signature
     # No hole, no placeholder, no BSN.
     visible = text_of(html)
     assert not re.search(r"\bNone\b", visible)
@@ -72,26 +80,78 @@ def test_every_kind_renders_for_every_region(kind, region_id, regions):
 
 
 @pytest.mark.parametrize("region_id", REGION_IDS)
-def test_bezwaarclausule_exactly_where_the_signatory_is_a_public_body(region_id, regions):
+def test_every_decision_carries_its_remedies_and_no_other_letter_does(region_id, regions):
     region = regions[region_id]
-    public = region.signatory.public_body and region.bezwaar.applies
     for kind in KINDS.values():
-        visible = text_of(html_of(kind.id, region))
-        has_bezwaar = "Dan kunt u bezwaar maken" in visible
-        has_court = "artikel 35 van de Uitvoeringswet AVG" in visible
-        assert has_bezwaar == (kind.decision and public), kind.id
-        assert has_court == (kind.decision and not region.signatory.public_body), kind.id
-        if has_bezwaar:
-            assert f"binnen {telwoord(region.bezwaar.weeks)} weken" in visible
-            assert e(region.bezwaar.addressee) in html_of(kind.id, region)
-            for line in region.bezwaar.address:
-                assert e(line) in html_of(kind.id, region)
-            assert region.bezwaar.rule.article in visible
+        html = html_of(kind.id, region)
+        has_remedy = 'id="remedy"' in html
+        assert has_remedy == kind.decision, kind.id
+        if not has_remedy:
+            continue
+        visible = text_of(html)
+        ctx = sample_context(kind.id, region)
+        for route in ctx.remedies.bezwaar:
+            assert e(route.addressee) in html, kind.id
+            assert "bezwaarschrift" in visible and "binnen zes weken" in visible
+            assert "8:81 Awb" in visible and "34 UAVG" in visible and "6:7" in visible
+            assert "Bezwaar is iets anders dan verzet" in visible
+            assert "voorlopige voorziening" in visible
+            assert e(ctx.reference) in html
+        assert ("artikel 35 UAVG" in visible) == ctx.remedies.court, kind.id
+        if ctx.remedies.court:
+            assert "verzoekschrift" in visible and "geen advocaat nodig" in visible
 
 
-def test_at_least_one_public_and_one_other_region(regions):
-    """The bezwaar test above is only meaningful if both cases occur."""
-    flags = {r.signatory.public_body for r in regions.values()}
+def test_fryslan_decides_as_a_bestuursorgaan_for_every_part(regions):
+    """The Zetelgemeente (College van B&W Leeuwarden) decides every request: only bezwaar."""
+    region = regions["fryslan"]
+    for kind in (k for k in KINDS.values() if k.decision):
+        ctx = sample_context(kind.id, region)
+        assert [r.addressee for r in ctx.remedies.bezwaar] == [region.bezwaar.addressee]
+        assert ctx.remedies.court is False
+        visible = text_of(render_html(kind.id, ctx))
+        assert "artikel 35 UAVG" not in visible and "Gemeente Leeuwarden Postbus 21000 8900 JA Leeuwarden" in visible
+
+
+def test_remedies_follow_who_decided(regions):
+    from models.letters.remedies import remedies_for
+
+    region = regions["rotterdam-rijnmond"]
+    gemeente = region.partner("gemeente-rotterdam")
+    raad = region.partner("raad-voor-de-kinderbescherming")
+    ggz = region.partner("ggz-antes")
+    police = region.partner("politie-eenheid-rotterdam")
+    # one private partner: only the court route
+    only_private = remedies_for(region, [ggz])
+    assert only_private.bezwaar == [] and only_private.court_parts == ["GGZ Antes"]
+    # one bestuursorgaan: only its bezwaar route, covering everything
+    only_public = remedies_for(region, [gemeente, police])  # police decide themselves
+    assert [r.addressee for r in only_public.bezwaar] == ["het college van burgemeester en wethouders van Rotterdam"]
+    assert only_public.bezwaar[0].parts == [] and only_public.court is False
+    # mixed: a route per bestuursorgaan with its parts, and the court for the private ones
+    mixed = remedies_for(region, [gemeente, raad, ggz])
+    assert {r.addressee: r.parts for r in mixed.bezwaar} == {
+        "het college van burgemeester en wethouders van Rotterdam": ["gemeente Rotterdam"],
+        "de Raad voor de Kinderbescherming": ["Raad voor de Kinderbescherming Rotterdam"],
+    }
+    assert mixed.court_parts == ["GGZ Antes"]
+    # no partner's data (no data found, a standard refusal): for all controllers together
+    joint = remedies_for(region, None)
+    assert joint.joint and joint.court and [r.key for r in joint.bezwaar] == ["bezwaar"]
+    html = render_html("geen_gegevens", sample_context("geen_gegevens", region))
+    assert "voor alle samenwerkende organisaties samen" in text_of(html)
+
+
+def test_a_decision_without_remedies_does_not_render(regions):
+    ctx = sample_context("geen_gegevens", regions["utrecht"]).model_copy(update={"remedies": None})
+    with pytest.raises(LetterIncomplete, match="rechtsmiddelen"):
+        render_html("geen_gegevens", ctx)
+
+
+def test_both_kinds_of_decider_occur(regions):
+    """The remedy tests above are only meaningful if both cases occur."""
+    assert {r.signatory.decides for r in regions.values()} == {True, False}
+    flags = {p.bestuursorgaan for r in regions.values() for p in r.partners if p.regime == "avg"}
     assert flags == {True, False}
 
 
@@ -103,7 +163,7 @@ def test_inzage_reply_has_items_a_to_h_and_the_source_of_every_item(region_id, r
     headings = {
         "a": "Waarvoor gebruiken wij uw gegevens?",
         "b": "Welke soorten gegevens hebben wij over u?",
-        "c": "Aan wie geven wij uw gegevens?",
+        "c": "Aan wie zijn uw gegevens gegeven?",
         "d": "Hoe lang bewaren wij uw gegevens?",
         "e": "Welke rechten heeft u?",
         "f": "Waar kunt u een klacht indienen?",
@@ -117,23 +177,30 @@ def test_inzage_reply_has_items_a_to_h_and_the_source_of_every_item(region_id, r
         positions.append(html.index(heading))
     assert positions == sorted(positions), "items a-h must be in order"
     visible = text_of(html)
-    # e: the four rights; f: the Autoriteit Persoonsgegevens with the region's article.
-    for phrase in ("verbeteren of aan te vullen", "verwijderen", "beperken", "verzet"):
+    # e: the rights; f: the Autoriteit Persoonsgegevens (and the ZVH) with the region's article.
+    for phrase in ("verbeteren of aan te vullen", "verwijderen", "beperken", "verzet", "eigen verklaring"):
         assert phrase in visible
     assert "Autoriteit Persoonsgegevens" in visible and region.complaint.article in visible
+    assert "Postbus 93374, 2509 AJ Den Haag" in visible and "088 - 1805 250" in visible
+    assert ("een klacht indienen bij ons" in visible) == region.complaint.zvh
+    # b: every category, withheld and police ones too, with the special and criminal marks
+    section_b = text_of(html[html.index('id="item-b"'): html.index('id="item-c"')])
+    assert "bijzonder gegeven: over uw gezondheid" in section_b and "strafrechtelijk gegeven" in section_b
+    assert "Gegevens van de politie" in section_b and "Verklaring van een buurtbewoner" in section_b
+    assert "De kopie is gratis" in visible
     # g: one row per item with its supplying partner, numbered as in the annex.
     section_g = html[html.index('id="item-g"'): html.index('id="item-h"')]
     for nr, item in ctx.numbered_items():
         row = re.search(rf'<td class="nr">{nr}</td>.*?</tr>', section_g, flags=re.S)
         assert row, nr
-        assert f'<td class="source">{e(item.supplier)}</td>' in row.group(0)
+        assert f'<td class="source">{e(naam(item.supplier))}</td>' in row.group(0)
     # The copy, grouped by casus and then by supplier.
     annex = html[html.index('<section class="annex" id="annex">'):]
     assert "Kopie van uw gegevens" in annex
     for casus, by_supplier in ctx.annex():
         assert f'<h2 class="casus">{e(casus)}</h2>' in annex
         for supplier, rows in by_supplier:
-            assert f'<h3 class="supplier">Gegevens van {e(supplier)}</h3>' in annex
+            assert f'<h3 class="supplier">Gegevens van {e(naam(supplier))}</h3>' in annex
             for _, item in rows:
                 assert e(item.description) in annex
     # h: none by default.
@@ -146,11 +213,21 @@ def test_inzage_partial_refusal_and_referral_are_reasoned(regions):
     visible = text_of(render_html("inzage_besluit", ctx))
     part = ctx.withheld[0]
     assert "Gegevens die u niet krijgt" in visible
-    assert part.ground_label in visible and part.ground_article in visible
+    assert part.ground_plain in visible and part.ground_label in visible and part.ground_article in visible
     assert part.motivation in visible
-    assert "artikel 23 AVG en artikel 41 UAVG" in visible
+    assert "artikel 41 lid 1 onder i UAVG" in visible and "artikel 23 lid 1 AVG" in visible
     assert ctx.referrals[0].body_name in visible
     assert region.routing.wpg.rule.article in visible
+    assert "Op een verzoek om inzage antwoordt de politie binnen zes weken" in visible
+    assert "artikel 25 tot en met 29 Wet politiegegevens" in visible
+
+
+def test_a_withheld_part_without_explanation_shows_the_hole(regions):
+    ctx = sample_context("inzage_besluit", regions["utrecht"])
+    part = ctx.withheld[0].model_copy(update={"motivation": None})
+    html = render_html("inzage_besluit", ctx.model_copy(update={"withheld": [part]}))
+    assert "de uitleg voor u ontbreekt nog" in text_of(html)
+    assert "vroeg om het om deze reden niet te verstrekken" not in html
 
 
 def test_automated_decision_making_is_explained_when_present(regions):
@@ -166,10 +243,14 @@ def test_no_data_reply(region_id, regions):
     region = regions[region_id]
     html = html_of("geen_gegevens", region)
     visible = text_of(html)
-    assert "Wij hebben geen gegevens over u gevonden" in visible
+    assert "Wij hebben daarin geen gegevens over u gevonden" in visible
     assert "annex" not in html.split("</style>")[1]
     assert region.rights[RequestType.inzage].rule.article in visible
     assert "Autoriteit Persoonsgegevens" in visible
+    # the truth: the request file itself is kept for the retention period
+    assert "Wij bewaren wel de gegevens van uw verzoek zelf" in visible
+    assert f"{telwoord(region.retention.request_file_years)} jaar nadat uw verzoek is afgehandeld" in visible
+    assert region.retention.rule.article in visible
 
 
 @pytest.mark.parametrize("region_id", REGION_IDS)
@@ -180,10 +261,15 @@ def test_region_articles_come_from_the_configuration(region_id, regions):
         return text_of(html_of(kind, region))
 
     assert region.rights[RequestType.overdraagbaarheid].rule.article in visible("weigering_overdraagbaarheid")
-    assert "artikel 20 lid 3 AVG" in visible("weigering_overdraagbaarheid")
+    assert "artikel 20 lid 1 en lid 3 AVG" in visible("weigering_overdraagbaarheid")
     assert region.rights[RequestType.correctie].rule.article in visible("besluit_correctie")
+    assert region.deadlines.period(RequestType.correctie).rule.article in visible("besluit_correctie")
     assert region.rights[RequestType.verzet].rule.article in visible("besluit_verzet")
-    assert region.deadlines.protocol_rule.article in visible("ontvangstbevestiging")
+    assert region.deadlines.period(RequestType.verzet).rule.article in visible("besluit_verzet")
+    ack = visible("ontvangstbevestiging")
+    for rtype in (RequestType.inzage, RequestType.correctie):  # the sample asks for both
+        assert region.deadlines.period(rtype).rule.article in ack
+    assert "Het behandelen van uw verzoek is gratis" in ack and "artikel 12 lid 5 AVG" in ack
     assert region.identity.rule.article in visible("uitnodiging_identificatie")
     referral = visible("doorverwijzing_betrokkene")
     assert region.routing.wpg.rule.article in referral and region.routing.wjsg.rule.article in referral
@@ -196,11 +282,34 @@ def test_region_articles_come_from_the_configuration(region_id, regions):
 def test_identification_letter_uses_places_and_bring_from_config(region_id, regions):
     region = regions[region_id]
     html = html_of("uitnodiging_identificatie", region)
-    for place in region.identity.places:
-        assert e(place) in html
+    for loc in region.identity.locations:
+        assert e(loc.name) in html
+        for line in loc.address:
+            assert (e(line) in html) or line == "unverified"
     for thing in region.identity.bring:
         assert e(thing) in html
-    assert ("staat de termijn voor ons antwoord stil" in text_of(html)) == region.deadlines.suspend_for_identity
+    visible = text_of(html)
+    assert ("staat de termijn voor ons antwoord stil" in visible) == region.deadlines.suspend_for_identity
+    assert "U krijgt dan een bericht met de nieuwe datum" in visible
+
+
+@pytest.mark.parametrize("region_id", REGION_IDS)
+def test_suspension_is_cited_truthfully_and_the_new_date_told(region_id, regions):
+    """Issue 9 point 3: no protocol article for the suspension; after the identity check the
+    betrokkene learns the new date, and the later letters say why a date changed."""
+    region = regions[region_id]
+    for kind in ("ontvangstbevestiging", "uitnodiging_identificatie", "termijn_na_identificatie"):
+        visible = text_of(html_of(kind, region))
+        assert region.deadlines.suspend_rule.article in visible
+        assert "(art. 19.5 Privacyprotocol)" not in visible and "art. 18.4 Privacy" not in visible.split("Regels:")[-1]
+    ctx = sample_context("termijn_na_identificatie", region)
+    visible = text_of(render_html("termijn_na_identificatie", ctx))
+    assert "De termijn heeft vijf dagen stilgestaan" in visible
+    for d in ctx.deadlines:
+        assert datum(d.due) in visible
+    verlenging = sample_context("verlenging", region)
+    visible = text_of(render_html("verlenging", verlenging))
+    assert f"Wij schreven u eerder dat u uiterlijk op {datum(verlenging.announced_deadline)} antwoord zou" in visible
 
 
 @pytest.mark.parametrize("region_id", REGION_IDS)
@@ -221,11 +330,11 @@ def test_referral_letters_name_the_configured_bodies(region_id, regions):
         assert e(line) in html
 
 
-def test_eigen_verklaring_only_where_the_region_provides_it(regions):
+def test_eigen_verklaring_is_offered_in_every_region(regions):
     for region in regions.values():
         visible = text_of(html_of("inzage_besluit", region))
-        offered = "uw eigen verklaring aan het dossier toe te voegen" in visible
-        assert offered == region.rights[RequestType.eigen_verklaring].available, region.id
+        assert "uw eigen verklaring bij het dossier te voegen" in visible, region.id
+        assert region.rights[RequestType.eigen_verklaring].rule.article in visible
 
 
 # ---------------------------------------------------------------- missing data is an error
@@ -389,3 +498,5 @@ def test_referral_notice_says_when_it_is_the_whole_answer(regions):
     assert "daarom ons antwoord op uw verzoek" in whole
     assert "Over de rest van uw verzoek krijgt u antwoord van ons." in part
     assert "daarom ons antwoord op uw verzoek" not in part
+    # issue 9 point 5: the notice that is the whole answer is a decision, with its remedies
+    assert 'id="remedy"' in whole and 'id="remedy"' not in part

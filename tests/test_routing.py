@@ -60,8 +60,14 @@ def test_portability_is_a_standard_refusal_that_routes_nothing(region_id):
     assert plan.no_data and plan.standard_refusals == (T.overdraagbaarheid,)
 
 
-def test_eigen_verklaring_only_in_fryslan():
+def test_eigen_verklaring_is_handled_in_every_region():
+    """Issue 9 point 10: AVG art. 16 gives the aanvullende verklaring; outside Fryslân it is
+    handled as an aanvulling, never a standard refusal. Police/OM parts are referred like an
+    aanvulling; the AVG partners are consulted."""
     for region_id, region in REGIONS.items():
         _, _, _, items = _items(region)
         plan = plan_routing(region, [T.eigen_verklaring], items)
-        assert (plan.standard_refusals == ()) == (region_id == "fryslan")
+        assert plan.standard_refusals == (), region_id
+        assert plan.consultations, region_id
+        aanvulling = plan_routing(region, [T.aanvulling], items)
+        assert [r.target for r in plan.referrals] == [r.target for r in aanvulling.referrals], region_id

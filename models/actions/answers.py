@@ -1,8 +1,11 @@
-"""A partner's answer to a consultation task (domain.md §4 step 4)."""
+"""A partner's answer to a consultation task (domain.md §4 step 4), the explanation for the
+betrokkene of a withheld part (the coordinator may edit it), and the source of an item the
+partner says it did not supply (a source task the coordinator resolves)."""
+import re
 from datetime import date
 from typing import Optional
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from sqlmodel import Session, select
 
 from models import audit
@@ -20,10 +23,29 @@ from models.actions.common import (
     repeat_of,
 )
 from models.actions.inputs import LINE, NOTE, STATEMENT, Day, Input, optional_text, text
-from models.enums import TaskStatus
+from models.enums import RequestStatus, TaskStatus
 from models.region_config import get_region
 from models.state import registrations
-from models.tables import ConsultationTask, ItemAnswer
+from models.tables import ConsultationTask, ItemAnswer, SourceTask
+
+_SECOND_PERSON = re.compile(r"\b(u|uw|uzelf)\b", re.IGNORECASE)
+_THIRD_PERSON = re.compile(r"\b(betrokkene|de cliënt|cliënt)\b", re.IGNORECASE)
+
+
+def for_the_betrokkene(text_: Optional[str]) -> Optional[str]:
+    """An explanation that goes into the letter: addressed to the betrokkene ("u"), not a
+    pasted third-person note (issue 9 point 8). Raises ValueError otherwise."""
+    if text_ is None:
+        return None
+    text_ = text_.strip()
+    if not text_:
+        return None
+    if not _SECOND_PERSON.search(text_) or _THIRD_PERSON.search(text_):
+        raise ValueError(
+            "de uitleg voor de betrokkene moet in de u-vorm zijn geschreven (\"u\", \"uw\"), "
+            "niet over \"de betrokkene\"; zet een interne notitie in note"
+        )
+    return text_
 
 
 class ItemAnswerInput(Input):
@@ -33,7 +55,14 @@ class ItemAnswerInput(Input):
     correction: optional_text(STATEMENT) = None
     withhold: bool = False
     withhold_ground: optional_text(64) = None
-    note: optional_text(NOTE) = None
+    # Why the part is withheld, written for the betrokkene ("u"): it goes into the letter.
+    explanation: optional_text(STATEMENT) = None
+    note: optional_text(NOTE) = None  # internal, for the coordinator; never in a letter
+
+    @field_validator("explanation")
+    @classmethod
+    def _second_person(cls, value: Optional[str]) -> Optional[str]:
+        return for_the_betrokkene(value)
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -41,6 +70,10 @@ class ItemAnswerInput(Input):
             raise ValueError("bij 'niet verstrekken' hoort een weigeringsgrond (withhold_ground)")
         if self.withhold_ground and not self.withhold:
             raise ValueError("een weigeringsgrond hoort alleen bij 'niet verstrekken' (withhold: true)")
+        if self.withhold and not self.explanation:
+            raise ValueError(
+                "bij 'niet verstrekken' hoort een uitleg voor de betrokkene (explanation), in de u-vorm"
+            )
         if self.correct is False and not self.correction:
             raise ValueError("bij 'onjuist' hoort de juiste tekst (correction)")
         return self
@@ -77,14 +110,22 @@ def record_answer(session: Session, request_id: str, data: AnswerInput, actor: s
     if set(answered) != own or len(answered) != len(own):
         raise ActionError(f"items: het antwoord moet elk gegeven van {data.partner} precies één keer noemen "
                           f"(registration_id: {', '.join(str(i) for i in sorted(own))})")
+    grounds = {}
     for n, item in enumerate(data.items):
         if item.withhold_ground:
             try:
-                region.refusal_ground(item.withhold_ground)
+                grounds[item.registration_id] = region.refusal_ground(item.withhold_ground).id  # aliases too
             except KeyError as exc:
                 raise ActionError(f"items.{n}.withhold_ground: {exc.args[0]}") from None
     for item in data.items:
-        session.add(ItemAnswer(task_id=task.id, **item.model_dump()))
+        values = item.model_dump()
+        if item.registration_id in grounds:
+            values["withhold_ground"] = grounds[item.registration_id]  # stored by its canonical id
+        session.add(ItemAnswer(task_id=task.id, **values))
+        if not item.supplied_by_us:
+            # Item g names the true source: the coordinator must establish it (issue 9 point 12).
+            session.add(SourceTask(request_id=request.id, registration_id=item.registration_id,
+                                   reported_by_partner_id=partner.id, opened_on=data.answered_on))
     task.status = TaskStatus.answered.value
     task.answered_on = data.answered_on
     task.answered_by = data.answered_by
@@ -95,5 +136,94 @@ def record_answer(session: Session, request_id: str, data: AnswerInput, actor: s
         session, actor, "consultation.answered", request.id,
         partner=data.partner, items=len(data.items),
         withheld=sum(i.withhold for i in data.items), incorrect=sum(i.correct is False for i in data.items),
+        source_tasks=sum(not i.supplied_by_us for i in data.items),
     )
     return finish(session, request, "answer", key, actor, today, ids=(task.id,))
+
+
+def _answer_for(session: Session, request_id: str, registration_id: int) -> ItemAnswer | None:
+    return session.exec(
+        select(ItemAnswer).join(ConsultationTask, ItemAnswer.task_id == ConsultationTask.id).where(
+            ConsultationTask.request_id == request_id, ItemAnswer.registration_id == registration_id
+        )
+    ).first()
+
+
+def _redraft(session: Session, request, today: date, actor: str) -> None:
+    """A reply already drafted is rendered again with the new text (never a sent one)."""
+    if request.status == RequestStatus.replying.value:
+        from models.letters.replies import redate_drafts
+
+        redate_drafts(session, request, today, actor)
+
+
+class ExplanationInput(Input):
+    registration_id: int = Field(ge=1)
+    explanation: text(STATEMENT)
+
+    @field_validator("explanation")
+    @classmethod
+    def _second_person(cls, value: str) -> str:
+        return for_the_betrokkene(value) or value
+
+
+def edit_explanation(session: Session, request_id: str, data: ExplanationInput, actor: str, today: date) -> Recorded:
+    """The coordinator writes or edits the explanation for the betrokkene of a withheld part;
+    a reply already drafted is rendered again."""
+    request = get_request(session, request_id)
+    key = event_key("explain", request.id, data)
+    if (earlier := previous(session, key)) is not None:
+        return repeat_of(earlier, request)
+    if request.status in (RequestStatus.closed.value, RequestStatus.withdrawn.value):
+        raise ActionError("het verzoek is al afgesloten")
+    answer = _answer_for(session, request.id, data.registration_id)
+    if answer is None or not answer.withhold:
+        raise ActionError(f"gegeven {data.registration_id} wordt niet achtergehouden: er is geen uitleg nodig")
+    answer.explanation = data.explanation
+    session.add(answer)
+    session.flush()
+    audit.record(session, actor, "answer.explanation_edited", request.id, registration_id=data.registration_id)
+    _redraft(session, request, today, actor)
+    return finish(session, request, "explain", key, actor, today, ids=(answer.id,))
+
+
+class SourceInput(Input):
+    registration_id: int = Field(ge=1)
+    source: optional_text(200) = None  # the true source as the letter names it ("uzelf", "uw huisarts")
+    partner: optional_text(120) = None  # or: the partner of the region that supplied it
+
+    @model_validator(mode="after")
+    def _one(self):
+        if bool(self.source) == bool(self.partner):
+            raise ValueError("geef de bron (source) of de partner die het leverde (partner), niet beide")
+        return self
+
+
+def establish_source(session: Session, request_id: str, data: SourceInput, actor: str, today: date) -> Recorded:
+    """Resolve a source task: the item's true source (AVG art. 15(1)(g)). Until every task is
+    resolved, the inzage reply cannot be approved."""
+    request = get_request(session, request_id)
+    key = event_key("establish_source", request.id, data)
+    if (earlier := previous(session, key)) is not None:
+        return repeat_of(earlier, request)
+    region = get_region(request.region_id)
+    task = session.exec(select(SourceTask).where(
+        SourceTask.request_id == request.id, SourceTask.registration_id == data.registration_id)).first()
+    if task is None:
+        raise ActionError(f"er is geen open vraag naar de bron van gegeven {data.registration_id}")
+    if task.resolved_on is not None:
+        raise ActionError(f"de bron van gegeven {data.registration_id} is al vastgesteld (op {task.resolved_on})")
+    if data.partner:
+        partner = partner_row(session, region, data.partner)
+        if partner.id == task.reported_by_partner_id:
+            raise ActionError(f"{data.partner} zei dat het gegeven niet van hen komt")
+        task.source, task.source_partner_id = partner.name, partner.id
+    else:
+        task.source = data.source
+    task.resolved_on, task.resolved_by = today, actor
+    session.add(task)
+    session.flush()
+    audit.record(session, actor, "source.established", request.id, registration_id=data.registration_id,
+                 partner=data.partner)
+    _redraft(session, request, today, actor)
+    return finish(session, request, "establish_source", key, actor, today, ids=(task.id,))

@@ -34,18 +34,31 @@ class DecisionInput(Input):
     outcome: DecisionOutcome
     registration_id: Optional[int] = Field(default=None, ge=1)  # None: the decision covers the whole right
     ground: optional_text(64) = None  # a refusal-ground id of the region, or the verzet ground
-    motivation: optional_text(STATEMENT) = None
+    motivation: optional_text(STATEMENT) = None  # the reasons, written for the betrokkene (they go in the letter)
+    # Verzet (AVG art. 21(1); "altijd gemotiveerd", e.g. Fryslân and Drenthe 21.4): the
+    # betrokkene's particular situation as stated, the compelling legitimate grounds put
+    # against it, and the outcome of the weighing. The letter shows all three.
+    situation: optional_text(STATEMENT) = None
+    compelling_grounds: optional_text(STATEMENT) = None
+    weighing: optional_text(STATEMENT) = None
 
     @model_validator(mode="after")
     def _reasoned(self):
+        if self.type == RequestType.verzet:
+            if not (self.weighing or "").strip():
+                raise ValueError("bij verzet hoort de afweging (weighing): uw situatie tegen de belangen")
+            if self.outcome != DecisionOutcome.granted:
+                if self.ground != VERZET_REFUSAL_GROUND:
+                    raise ValueError(
+                        "verzet kan alleen worden afgewezen op dwingende gerechtvaardigde gronden "
+                        f"(ground: {VERZET_REFUSAL_GROUND})"
+                    )
+                if not (self.compelling_grounds or "").strip():
+                    raise ValueError("bij afwijzing van verzet horen de dwingende gerechtvaardigde gronden "
+                                     "(compelling_grounds)")
+            return self
         if self.outcome != DecisionOutcome.granted and not self.motivation:
             raise ValueError("een (gedeeltelijke) weigering is schriftelijk en gemotiveerd: motivation ontbreekt")
-        if self.type == RequestType.verzet and self.outcome != DecisionOutcome.granted:
-            if self.ground != VERZET_REFUSAL_GROUND:
-                raise ValueError(
-                    "verzet kan alleen worden afgewezen op dwingende gerechtvaardigde gronden "
-                    f"(ground: {VERZET_REFUSAL_GROUND})"
-                )
         return self
 
 
@@ -105,9 +118,12 @@ def record_decision(session: Session, request_id: str, data: DeliberationInput, 
                                   "dat deel is doorgestuurd")
         if d.ground and d.ground != VERZET_REFUSAL_GROUND:
             try:
-                region.refusal_ground(d.ground)
+                region.refusal_ground(d.ground)  # its id or an older alias
             except KeyError as exc:
                 raise ActionError(f"{where}.ground: {exc.args[0]}") from None
+        if d.type == RequestType.verzet and not (d.situation or right.statement):
+            raise ActionError(f"{where}.situation: bij verzet hoort de bijzondere situatie van de betrokkene, "
+                              "zoals die haar beschreef")
         if (d.type in (RequestType.correctie, RequestType.aanvulling) and d.outcome != DecisionOutcome.refused
                 and d.registration_id is not None and correction(session, request.id, d.registration_id) is None):
             raise ActionError(f"{where}: voor gegeven {d.registration_id} ontbreekt de verbeterde tekst van de partner")
@@ -119,9 +135,14 @@ def record_decision(session: Session, request_id: str, data: DeliberationInput, 
     )
     session.add(delib)
     for d in data.decisions:
+        ground = d.ground
+        if ground and ground != VERZET_REFUSAL_GROUND:
+            ground = region.refusal_ground(ground).id  # stored by its canonical id
+        situation = d.situation or (rights[d.type.value].statement if d.type == RequestType.verzet else None)
         session.add(ItemDecision(
             request_id=request.id, right_type=d.type.value, registration_id=d.registration_id,
-            outcome=d.outcome.value, ground=d.ground, motivation=d.motivation, decided_on=data.held_on,
+            outcome=d.outcome.value, ground=ground, motivation=d.motivation, decided_on=data.held_on,
+            situation=situation, compelling_grounds=d.compelling_grounds, weighing=d.weighing,
         ))
     session.flush()
     for rtype in {d.type.value for d in data.decisions}:
@@ -146,7 +167,8 @@ def overall_outcome(outcomes: list[DecisionOutcome]) -> str:
 class ExecutionInput(Input):
     type: RequestType
     executed_on: Day
-    statement: optional_text(STATEMENT) = None  # eigen verklaring: the subject's own statement
+    # eigen verklaring: the subject's own statement; default: the words of the request itself
+    statement: optional_text(STATEMENT) = None
 
 
 def record_execution(session: Session, request_id: str, data: ExecutionInput, actor: str, today: date) -> Recorded:
@@ -174,7 +196,8 @@ def record_execution(session: Session, request_id: str, data: ExecutionInput, ac
         raise ActionError(f"{data.type.value} is al uitgevoerd (op {right.executed_on}); {ADVANCE_HINT}")
     if right.decided_on:
         not_before(data.executed_on, right.decided_on, "datum uitvoering", "het besluit")
-    if data.type == RequestType.eigen_verklaring and not data.statement:
+    statement = data.statement or (right.statement if data.type == RequestType.eigen_verklaring else None)
+    if data.type == RequestType.eigen_verklaring and not statement:
         raise ActionError("de eigen verklaring (statement) ontbreekt")
     changed = []
     for reg, decision in affected(session, request, data.type):
@@ -188,7 +211,7 @@ def record_execution(session: Session, request_id: str, data: ExecutionInput, ac
         elif data.type == RequestType.beperking:
             reg.restricted = True
         elif data.type == RequestType.eigen_verklaring:
-            reg.eigen_verklaring = data.statement
+            reg.eigen_verklaring = statement
         session.add(reg)
         changed.append(reg.id)
     right.executed_on = data.executed_on

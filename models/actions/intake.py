@@ -32,6 +32,7 @@ from models.actions.inputs import (
 from models.bsn import normalize_bsn
 from models.crypto import keyed_digest, lookup_hash
 from models.enums import Channel, RequesterKind, RequestType
+from models.letters.contacts import blocked
 from models.region_config import ConfigError, RegionConfig, get_region
 from models.tables import CaseRegistration, DataSubject, Representative, Request, RequestRight
 
@@ -166,6 +167,11 @@ def intake_key(data: RequestInput, given: Optional[str] = None) -> str:
 
 
 def _check(session: Session, data: RequestInput, region: RegionConfig, today: date):
+    unsendable = blocked(region)  # the receipt letter could not go out: refuse now, not in a step
+    if unsendable:
+        more = f" (en nog {len(unsendable) - 1})" if len(unsendable) > 1 else ""
+        raise ActionError(f"de brieven van deze regio kunnen nog niet worden verstuurd: {unsendable[0]}{more}; "
+                          "vul de gegevens aan in het regiobestand")
     not_in_future(data.received_on, today, "ontvangstdatum")
     if data.subject.birth_date:
         not_in_future(data.subject.birth_date, today, "geboortedatum")

@@ -22,6 +22,7 @@ from models.deadlines import DeadlineError, Extension, compute_clock
 from models.enums import ClockEventKind, RequestStatus, RequestType
 from models.letters import compose
 from models.letters import context as c
+from models.letters.approval import blockers
 from models.letters.replies import redate_drafts
 from models.state import REPLY_PREFIX, clock_input, rights
 from models.tables import ClockEvent, Letter, RequestRight
@@ -44,6 +45,9 @@ def send_replies(session: Session, request_id: str, actor: str, today: date) -> 
     ).order_by(Letter.id)).all()
     if not letters:
         raise ActionError(f"alle antwoorden zijn al verstuurd; {ADVANCE_HINT}")
+    problems = blockers(session, request)  # before anything is written (issue 9)
+    if problems:
+        raise ActionError("de antwoorden kunnen niet worden verstuurd: " + "; ".join(problems))
     redate_drafts(session, request, today, actor)  # a letter carries the date it is sent
     by_type = {r.type: r for r in rights(session, request.id)}
     for letter in letters:
@@ -104,6 +108,7 @@ def record_extension(session: Session, request_id: str, data: ExtensionInput, ac
     ctx = c.VerlengingContext(
         **compose.base(session, request, data.recorded_on, compose.requester_addressee(session, request), "verlenging"),
         **compose.received(request), request_types=[data.type], original_deadline=clock.legal_due,
+        announced_deadline=compute_clock(base).target_due,  # the date the betrokkene was told
         new_deadline=clock.legal_due_extended, reason=data.reason,
     )
     compose.issue(session, request, "verlenging", f"extension:{data.type.value}", ctx, actor, send_now=True)

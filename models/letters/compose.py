@@ -10,11 +10,13 @@ from sqlmodel import Session, select
 from models import outbox
 from models.enums import DecisionOutcome, NotificationChannel, RequestType
 from models.letters import context as c
-from models.letters import store
+from models.letters import contacts, store
 from models.letters.kinds import Recipient, get_kind
-from models.letters.render import render_html
-from models.region_config import RegionConfig, get_region
-from models.tables import CaseRegistration, Letter, Partner, Representative, Request
+from models.letters.remedies import remedies_for
+from models.letters.render import render_html, unverified_keys
+from models.region_config import PartnerConfig, RegionConfig, get_region
+from models.settings import get_settings
+from models.tables import CaseRegistration, Letter, Partner, Representative, Request, SourceTask
 
 def letter_key(request: Request, suffix: str) -> str:
     return f"{request.id}:{suffix}"
@@ -42,8 +44,9 @@ def requester_addressee(session: Session, request: Request) -> c.Addressee:
     """Replies go to whoever made the request: the betrokkene or their representative."""
     rep = session.exec(select(Representative).where(Representative.request_id == request.id)).first()
     if rep is not None:
-        return c.Addressee(name=rep.name, address_lines=_lines(rep.address))
-    return c.Addressee(name=request.subject_name, address_lines=_lines(request.subject_address))
+        return c.Addressee(name=rep.name, address_lines=_lines(rep.address), salutation=f"Geachte {rep.name}")
+    return c.Addressee(name=request.subject_name, address_lines=_lines(request.subject_address),
+                       salutation=f"Geachte {request.subject_name}")
 
 
 def partner_addressee(partner: Partner) -> c.Addressee:
@@ -76,23 +79,49 @@ def received(request: Request) -> dict:
     return {"received_on": request.first_received_on}
 
 
-def data_item(session: Session, reg: CaseRegistration) -> c.DataItem:
+def data_item(session: Session, reg: CaseRegistration, request: Request | None = None) -> c.DataItem:
+    """One registration for a letter. With ``request``: item g names the true source where the
+    supplying partner said it did not supply the item (a source task), or says it is still open."""
     partner = session.get(Partner, reg.partner_id)
+    source, source_open, held_by = partner.name, False, None
+    if request is not None:
+        task = session.exec(select(SourceTask).where(
+            SourceTask.request_id == request.id, SourceTask.registration_id == reg.id)).first()
+        if task is not None:
+            held_by = partner.name
+            if task.resolved_on is None:
+                source_open = True
+            else:
+                source = task.source
     return c.DataItem(
-        casus=reg.casus_ref, supplier=partner.name, category=reg.category,
-        description=reg.description, recorded_on=reg.supplied_on,
+        casus=reg.casus_ref, supplier=source, category=reg.category, description=reg.description,
+        recorded_on=reg.supplied_on, source_open=source_open, held_by=held_by,
     )
 
 
+def partner_configs(session: Session, region: RegionConfig, regs) -> list[PartnerConfig]:
+    """The region configuration of the partners that supplied these registrations (they decide)."""
+    out: dict[str, PartnerConfig] = {}
+    for reg in regs:
+        partner = session.get(Partner, reg.partner_id)
+        out.setdefault(partner.slug, region.partner(partner.slug))
+    return list(out.values())
+
+
+def remedies(session: Session, request: Request, regs=None) -> c.Remedies:
+    """The remedies of a decision on these registrations (None: for all controllers together)."""
+    region = get_region(request.region_id)
+    return remedies_for(region, partner_configs(session, region, regs) if regs else None)
+
+
 def purposes(region: RegionConfig) -> list[str]:
-    """Item a of the inzage reply: the region's purposes, each with its article."""
-    return [f"{p.text} ({p.rule.article})" for p in region.inzage_information.purposes]
+    """Item a of the inzage reply: the region's purposes (the articles go in the reference)."""
+    return [p.text for p in region.inzage_information.purposes]
 
 
 def retention(region: RegionConfig) -> str:
-    """Item d of the inzage reply: how long the data are kept, with the article."""
-    info = region.inzage_information
-    return f"{info.retention_text} ({info.retention_rule.article})"
+    """Item d of the inzage reply: how long the data are kept (the article in the reference)."""
+    return region.inzage_information.retention_text
 
 
 def issue(
@@ -131,8 +160,28 @@ def existing(session: Session, request: Request, key_suffix: str) -> Letter | No
     return session.exec(select(Letter).where(Letter.key == letter_key(request, key_suffix))).first()
 
 
+def sendable_problems(request: Request, letter: Letter) -> list[str]:
+    """Why this letter may not go out: contact details the region has not confirmed. Empty
+    under the demo setting (the letter then carries the "VOORBEELD" marking)."""
+    keys = unverified_keys(letter.html)
+    if not keys or get_settings().demo:
+        return []
+    region = get_region(request.region_id)
+    out = []
+    for key in keys:
+        try:
+            out.append(contacts.message(region, key))
+        except (KeyError, AttributeError):
+            out.append(f"brief {letter.kind}: {key} ontbreekt of is nog niet bevestigd")
+    return out
+
+
 def send(session: Session, request: Request, letter: Letter, actor: str, recipient_label: str | None = None) -> None:
-    """Approve (if needed), freeze and put the letter in the outbox."""
+    """Approve (if needed), freeze and put the letter in the outbox. A letter with an
+    unverified contact detail is refused outside the demo setting (LetterUnsendable)."""
+    problems = sendable_problems(request, letter)
+    if problems:
+        raise contacts.LetterUnsendable(f"brief {letter.kind} kan niet worden verstuurd: " + "; ".join(problems))
     store.approve(session, letter.id, actor)
     store.mark_sent(session, letter.id, actor)
     channel, recipient = _route(session, request, letter, recipient_label)
@@ -160,10 +209,12 @@ def _route(session: Session, request: Request, letter: Letter, label: str | None
     return NotificationChannel.file.value, label or kind.recipient.value
 
 
-def withheld_part(region: RegionConfig, item: c.DataItem, ground: str, motivation: str) -> c.WithheldPart:
+def withheld_part(region: RegionConfig, item: c.DataItem, ground: str, motivation: str | None) -> c.WithheldPart:
+    """A withheld item: what kind of data (never its content), the ground, and the explanation
+    written for the betrokkene (None while missing: the reply cannot be approved then)."""
     return c.WithheldPart.from_ground(
         region, ground,
-        description=f"Gegevens van {item.supplier} in casus {item.casus} ({item.category})",
+        description=f"{item.category}, in casus {item.casus}",
         motivation=motivation, supplier=item.supplier,
     )
 

@@ -17,7 +17,7 @@ Rules that make a letter impossible to send with a hole in it:
 All dates are ``datetime.date``; the template prints them as "25 november 2026".
 """
 from datetime import date
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -38,9 +38,17 @@ CORRECTION_TYPES = frozenset(
         RequestType.eigen_verklaring,
     }
 )
-#: The request types whose execution is reported to recipients (AVG art. 19).
+#: The request types whose execution is reported to recipients (AVG art. 19): correction,
+#: completion (also by an attached statement: the eigen verklaring, AVG art. 16), erasure
+#: (also the anonymisation that carries out a granted verzet) and restriction.
 ART19_TYPES = frozenset(
-    {RequestType.correctie, RequestType.aanvulling, RequestType.verwijdering, RequestType.beperking}
+    {
+        RequestType.correctie,
+        RequestType.aanvulling,
+        RequestType.verwijdering,
+        RequestType.beperking,
+        RequestType.eigen_verklaring,
+    }
 )
 #: Police targets (Wet politiegegevens) and OM targets (Wjsg).
 WPG_TARGETS = frozenset({RoutingTarget.wpg_loket, RoutingTarget.politie_privacyfunctionaris})
@@ -73,6 +81,50 @@ class Addressee(_Model):
         return cls(name=lines[0], address_lines=lines[1:])
 
 
+class TypeDeadline(_Model):
+    """The date by which one right of the request is answered."""
+
+    request_type: RequestType
+    due: date
+
+
+class BezwaarRoute(_Model):
+    """Bezwaar (Awb) against the decision of one bestuursorgaan (UAVG art. 34)."""
+
+    addressee: Text  # the bestuursorgaan, e.g. "het college van burgemeester en wethouders van X"
+    address_lines: list[Text] = Field(min_length=1)
+    parts: list[Text] = Field(default_factory=list)  # whose data it covers; empty: the whole decision
+    key: Text  # region key of the route ("bezwaar" or "partners.<slug>.bezwaar"), for the checks
+    rule_article: Text  # why this organ is a bestuursorgaan, or the region's bezwaar article
+
+
+class Remedies(_Model):
+    """What the betrokkene can do against a decision: it follows who decided (issue 9 point 4).
+
+    ``bezwaar``: one route per bestuursorgaan that decided on a part. ``court_parts``: the parts
+    private partners decided (UAVG art. 35, verzoekschrift to the rechtbank); None: no such
+    parts. ``joint``: the decision was taken for all controllers together."""
+
+    bezwaar: list[BezwaarRoute] = Field(default_factory=list)
+    court_parts: Optional[list[Text]] = None
+    joint: bool = False
+    weeks: int = 6
+
+    @model_validator(mode="after")
+    def _at_least_one_route(self):
+        if not self.bezwaar and self.court_parts is None:
+            raise ValueError("een besluit heeft ten minste één rechtsmiddel")
+        return self
+
+    @property
+    def court(self) -> bool:
+        return self.court_parts is not None
+
+    @property
+    def routes(self) -> int:
+        return len(self.bezwaar) + (1 if self.court else 0)
+
+
 class Person(_Model):
     """The betrokkene as a partner or body needs them to find their records. Never a BSN."""
 
@@ -85,20 +137,40 @@ class DataItem(_Model):
     """One registration in the ZVH file about the betrokkene (a row of the copy)."""
 
     casus: Text  # the casus it belongs to, e.g. "Casus 2025-0142 (Top-X aanpak)"
-    supplier: Text  # the supplying partner, as the region configuration names it
+    supplier: Text  # the source (item g): the supplying partner, or the source established later
     category: Text  # category of data, e.g. "Gegevens over zorg en hulpverlening"
     description: Text  # the data itself as registered: this is the copy (AVG art. 15(3))
     recorded_on: Optional[date] = None  # when it was registered in the ZVH file
+    # The partner answered that it did not supply this item and the true source is not yet
+    # established: the letter says so and cannot be approved (issue 9 point 12).
+    source_open: bool = False
+    # The partner that holds it in the file, when that is not the source (item g names the source).
+    held_by: Optional[Text] = None
+
+
+class Category(_Model):
+    """A category of data processed (item b), also when withheld or police/OM data."""
+
+    label: Text
+    # "art9": special category (AVG art. 9, e.g. health); "art10": criminal convictions and
+    # offences (AVG art. 10).
+    mark: Optional[Literal["art9", "art10"]] = None
+    note: Optional[Text] = None  # e.g. "u krijgt dit deel niet", "de politie beslist hierover"
 
 
 class WithheldPart(_Model):
     """A part of the data that is not disclosed (AVG art. 23; UAVG art. 41): written and
-    reasoned per part. ``description`` says what kind of data is withheld without revealing it."""
+    reasoned per part. ``description`` says what kind of data is withheld without revealing it.
+
+    ``motivation`` is the explanation written for the betrokkene ("u"). None: it is still
+    missing; the letter shows that, and it cannot be approved (models.letters.approval)."""
 
     description: Text
-    ground_label: Text  # the refusal ground as the region's protocol words it
-    ground_article: Text  # where that ground is, e.g. "art. 19.3 sub d Privacyprotocol"
-    motivation: Text  # why disclosure would harm that interest in this case
+    ground_label: Text  # the refusal ground as the law words it
+    ground_plain: Text  # the same in plain words, for the sentence in the letter
+    ground_law: Text = "artikel 41 lid 1 UAVG"  # e.g. "artikel 41 lid 1 onder i UAVG"
+    ground_article: Text  # the region's article, e.g. "art. 19.3 sub d Privacyprotocol"
+    motivation: Optional[Text] = None
     supplier: Optional[Text] = None
 
     @classmethod
@@ -107,7 +179,7 @@ class WithheldPart(_Model):
         region: RegionConfig,
         ground_id: str,
         description: str,
-        motivation: str,
+        motivation: Optional[str],
         supplier: Optional[str] = None,
     ) -> "WithheldPart":
         """Fill label and article from the region's refusal ground ``ground_id``."""
@@ -115,8 +187,10 @@ class WithheldPart(_Model):
         return cls(
             description=description,
             ground_label=ground.label,
+            ground_plain=ground.plain,
+            ground_law=ground.law,
             ground_article=ground.rule.article,
-            motivation=motivation,
+            motivation=(motivation or "").strip() or None,
             supplier=supplier,
         )
 
@@ -127,6 +201,9 @@ class Referral(_Model):
     target: RoutingTarget
     body_name: Text  # e.g. "Wpg-loket politie Eenheid Rotterdam"
     body_address_lines: list[Text] = Field(min_length=1)
+    body_id: Optional[Text] = None  # the routing body in the region file (for the contact checks)
+    body_phone: Optional[Text] = None
+    body_email: Optional[Text] = None
     unit: Optional[Text] = None  # the eenheid or parket; None for the Parket-Generaal
     reference: Text  # our reference of the forwarding letter, e.g. "ZVHRR-2026-0001-W1"
     request_types: list[RequestType] = Field(min_length=1)
@@ -155,6 +232,9 @@ class Referral(_Model):
             target=body.target,
             body_name=body.name,
             body_address_lines=list(body.address),
+            body_id=body.id,
+            body_phone=body.phone,
+            body_email=body.email,
             unit=body.unit,
             reference=reference,
             request_types=request_types,
@@ -176,6 +256,23 @@ class ItemDecision(_Model):
     def _execution_when_granted(self):
         if self.outcome != DecisionOutcome.refused and not (self.action and self.executed_on):
             raise ValueError("action en executed_on zijn verplicht als het verzoek (deels) is toegewezen")
+        return self
+
+
+class VerzetPart(_Model):
+    """The weighing of one part of a verzet (AVG art. 21(1)): the compelling legitimate
+    grounds put against the betrokkene's situation, and the outcome of the weighing."""
+
+    description: Text  # which processing or data, e.g. "uw gegevens in casus 2025-0142"
+    outcome: DecisionOutcome
+    weighing: Text  # the outcome of the weighing, for the betrokkene
+    compelling_grounds: Optional[Text] = None  # required unless granted
+    decided_by: Optional[Text] = None
+
+    @model_validator(mode="after")
+    def _grounds_unless_granted(self):
+        if self.outcome != DecisionOutcome.granted and not self.compelling_grounds:
+            raise ValueError("compelling_grounds is verplicht als verzet (deels) wordt afgewezen")
         return self
 
 
@@ -215,7 +312,9 @@ class LetterContext(_Model):
     subject_line: Text  # "Onderwerp"
     their_reference: Optional[Text] = None  # "Uw kenmerk"
     their_letter_date: Optional[date] = None  # "Uw brief van"
-    signer_name: Optional[Text] = None  # name of the person who signs, printed under the title
+    signer_name: Optional[Text] = None  # overrides the region's signer name (e.g. a deputy)
+    # What the betrokkene can do against a decision (required on every decision letter).
+    remedies: Optional[Remedies] = None
     # When the addressee acts for the betrokkene (lawyer, guardian, ...): whom the letter is
     # about, e.g. "de heer J. Jansen, geboren 1 januari 1980". Where the letter says "u"
     # and "uw gegevens", it means the betrokkene's data.
@@ -236,18 +335,40 @@ class _Received(LetterContext):
 
 
 class OntvangstbevestigingContext(_Received):
-    """Acknowledgement of receipt, with the deadline."""
+    """Acknowledgement of receipt, with the date of the answer per right."""
 
     request_types: list[RequestType] = Field(min_length=1)
-    deadline: date  # the date by which we answer (the protocol deadline)
+    deadlines: list[TypeDeadline] = Field(min_length=1)  # per right: the protocol target
     forwarded_by: Optional[Text] = None  # the partner that received the request first
     identity_check_needed: bool = True  # say that an invitation to identify follows
 
     @model_validator(mode="after")
     def _deadline_after_receipt(self):
-        if self.deadline <= self.received_on:
+        if any(d.due <= self.received_on for d in self.deadlines):
             raise ValueError("deadline moet na received_on liggen")
+        if {d.request_type for d in self.deadlines} != set(self.request_types):
+            raise ValueError("deadlines: één datum per gevraagd recht")
         return self
+
+    @property
+    def one_date(self) -> Optional[date]:
+        """The date, when every right has the same one."""
+        dates = {d.due for d in self.deadlines}
+        return dates.pop() if len(dates) == 1 else None
+
+
+class TermijnNaIdentificatieContext(_Received):
+    """After the identity check: the clock runs again, and the new date of the answer."""
+
+    identity_checked_on: date
+    acknowledged_on: date  # the date of the receipt letter that said the date would move
+    suspended_days: int = Field(ge=0)
+    deadlines: list[TypeDeadline] = Field(min_length=1)
+
+    @property
+    def one_date(self) -> Optional[date]:
+        dates = {d.due for d in self.deadlines}
+        return dates.pop() if len(dates) == 1 else None
 
 
 class UitnodigingIdentificatieContext(_Received):
@@ -273,8 +394,8 @@ class InzageBesluitContext(_Received):
     """
 
     purposes: list[Text] = Field(min_length=1)
-    data_categories: list[Text] = Field(min_length=1)
-    recipients: list[Text] = Field(min_length=1)  # recipients or categories of recipients
+    data_categories: list[Category] = Field(min_length=1)  # every category processed (item b)
+    recipients: list[Text] = Field(min_length=1)  # to whom the data were disclosed (item c)
     third_countries: Optional[Text] = None  # None: no transfer outside the EU
     retention: Text  # the period, or the criteria to determine it
     automated_decision_making: Optional[Text] = None  # None: none takes place
@@ -341,23 +462,27 @@ class BesluitCorrectieContext(_Received):
 
 
 class BesluitVerzetContext(_Received):
-    """Decision on verzet (AVG art. 21), including its execution within the same weeks."""
+    """Decision on verzet (AVG art. 21), the weighing per part, and its execution within the
+    same weeks."""
 
     processing: Text  # what the objection is about, e.g. "de bespreking van uw situatie in ..."
-    grounds_given: Text  # the betrokkene's particular situation, as they described it
+    situation: Text  # the betrokkene's particular situation, as the forum recorded it
     outcome: DecisionOutcome
-    considerations: Text  # our weighing of their situation against the need to process
-    compelling_grounds: Optional[Text] = None  # required unless granted (art. 21(1) AVG)
+    parts: list[VerzetPart] = Field(min_length=1)  # the weighing, per part
     execution: Optional[Execution] = None  # required unless refused
+    recipients_informed: list[Text] = Field(default_factory=list)  # AVG art. 19
 
     @model_validator(mode="after")
     def _grounds_and_execution(self):
-        if self.outcome != DecisionOutcome.granted and not self.compelling_grounds:
-            raise ValueError("compelling_grounds is verplicht als verzet (deels) wordt afgewezen")
         if self.outcome != DecisionOutcome.refused and self.execution is None:
             raise ValueError("execution is verplicht als verzet (deels) wordt toegewezen")
         if self.execution and self.execution.executed_on > self.letter_date:
             raise ValueError("execution.executed_on ligt na letter_date: eerst uitvoeren")
+        outcomes = {p.outcome for p in self.parts}
+        if self.outcome == DecisionOutcome.granted and outcomes != {DecisionOutcome.granted}:
+            raise ValueError("outcome granted past niet bij een deel dat (deels) is afgewezen")
+        if self.outcome == DecisionOutcome.refused and outcomes != {DecisionOutcome.refused}:
+            raise ValueError("outcome refused past niet bij een deel dat is toegewezen")
         return self
 
 
@@ -372,6 +497,11 @@ class DoorverwijzingBetrokkeneContext(_Received):
 
     referrals: list[Referral] = Field(min_length=1)
     zvh_answers_rest: bool = True  # we answer the rest of the request ourselves
+
+    @property
+    def whole_answer(self) -> bool:
+        """The notice is the whole answer: then it is a decision, with its remedies."""
+        return not self.zvh_answers_rest
 
 
 class DoorzendingContext(_Received):
@@ -428,6 +558,7 @@ class VerlengingContext(_Received):
 
     request_types: list[RequestType] = Field(min_length=1)
     original_deadline: date  # end of the first month (as the deadline engine computed it)
+    announced_deadline: date  # the date we told the betrokkene before (receipt or later letter)
     new_deadline: date
     reason: Text  # why more time is needed (complexity, number of requests)
 
@@ -437,6 +568,8 @@ class VerlengingContext(_Received):
             raise ValueError("een verlenging moet binnen de eerste maand worden meegedeeld (art. 12 lid 3 AVG)")
         if self.new_deadline <= self.original_deadline:
             raise ValueError("new_deadline moet na original_deadline liggen")
+        if self.new_deadline <= self.announced_deadline:
+            raise ValueError("new_deadline moet na announced_deadline liggen")
         # Two further months at most; a few days' slack for Atw art. 1 (weekend/holiday).
         if self.new_deadline > self.original_deadline + relativedelta(months=2, days=4):
             raise ValueError("een verlenging is ten hoogste twee maanden (art. 12 lid 3 AVG)")
@@ -444,12 +577,14 @@ class VerlengingContext(_Received):
 
 
 class KennisgevingOntvangersContext(LetterContext):
-    """Notice to a recipient of corrected, completed, erased or restricted data (AVG art. 19)."""
+    """Notice to a recipient of corrected, completed, erased or restricted data (AVG art. 19).
+    ``reason`` says why, when the change carries out something else: a granted verzet."""
 
     betrokkene: Person
     request_type: RequestType
     changes: list[NotifiedChange] = Field(min_length=1)
     decided_on: date
+    after_verzet: bool = False  # the erasure carries out a granted verzet (AVG art. 17(1)(c))
 
     @model_validator(mode="after")
     def _type(self):
@@ -459,7 +594,8 @@ class KennisgevingOntvangersContext(LetterContext):
 
 
 class GeenGegevensContext(_Received):
-    """No data found: still a complete answer."""
+    """No data found: still a complete answer, and a decision. It tells the truth: the ZVH
+    does keep the request file itself for the retention period."""
 
     request_types: list[RequestType] = Field(min_length=1)
     searched_on: date  # when the ZVH file was searched

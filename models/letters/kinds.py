@@ -1,8 +1,8 @@
 """The catalogue of letter kinds: one entry per letter the process sends.
 
 Each kind names its template (``templates/letters/<id>.html.j2``), its recipient, whether
-it is a decision on the request (a decision gets the bezwaarclausule when the region's
-signatory is a public body, otherwise the route to the court under UAVG art. 35) and the
+it is a decision on the request (a decision carries the remedies that follow who decided,
+models/letters/remedies.py; a referral notice that is the whole answer is one too) and the
 pydantic model of its context (models.letters.context), which is the contract with the
 flows that build it.
 """
@@ -69,6 +69,11 @@ _KINDS = [
         "Vraagt de betrokkene langs te komen om zich te legitimeren: waar, wat meenemen, wanneer.",
     ),
     LetterKind(
+        "termijn_na_identificatie", "Uw identiteit is vastgesteld: de datum van ons antwoord", _B, False,
+        c.TermijnNaIdentificatieContext,
+        "Na de identiteitscontrole: de termijn loopt weer, en de nieuwe datum van het antwoord.",
+    ),
+    LetterKind(
         "inzage_besluit", "Besluit op uw verzoek om inzage", _B, True, c.InzageBesluitContext,
         "Het volledige overzicht (onderdelen a-h) met een kopie van de gegevens als bijlage.",
     ),
@@ -93,7 +98,8 @@ _KINDS = [
     LetterKind(
         "doorverwijzing_betrokkene", "Bericht over doorsturen naar politie of Openbaar Ministerie", _B,
         False, c.DoorverwijzingBetrokkeneContext,
-        "Vertelt de betrokkene welk deel naar de politie of het OM is gestuurd, en waarheen.",
+        "Vertelt de betrokkene welk deel naar de politie of het OM is gestuurd, en waarheen;"
+        " is het het hele antwoord, dan is het een besluit.",
     ),
     LetterKind(
         "doorzending", "Doorzending van een verzoek", Recipient.routing_body, False,
@@ -125,7 +131,7 @@ _KINDS = [
     LetterKind(
         "kennisgeving_ontvangers", "Kennisgeving van correctie, verwijdering of beperking",
         Recipient.ontvanger, False, c.KennisgevingOntvangersContext,
-        "Meldt ontvangers van de gegevens dat die zijn verbeterd, verwijderd of beperkt (art. 19 AVG).",
+        "Meldt ontvangers dat gegevens zijn verbeterd, aangevuld, verwijderd of beperkt (art. 19 AVG).",
     ),
     LetterKind(
         "geen_gegevens", "Besluit: er zijn geen gegevens over u", _B, True, c.GeenGegevensContext,

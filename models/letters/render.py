@@ -17,8 +17,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, UndefinedErro
 from markupsafe import Markup
 
 from models.enums import DecisionOutcome, RequestType, RoutingTarget
+from models.letters import contacts
 from models.letters.context import CORRECTION_TYPES, LetterContext
 from models.letters.kinds import LetterKind, Recipient, get_kind
+from models.region_config import UNVERIFIED, running_name
 from models.settings import get_settings
 
 
@@ -80,22 +82,24 @@ OUTCOME_LABELS = {
     DecisionOutcome.partly: "gedeeltelijk toegewezen",
     DecisionOutcome.refused: "afgewezen",
 }
-#: Heading of a referral in letters to the betrokkene.
+#: Heading of a referral in letters to the betrokkene: where the part went, never what it holds.
 TARGET_HEADINGS = {
-    RoutingTarget.wpg_loket: "Gegevens van de politie: naar het Wpg-loket van de politie",
-    RoutingTarget.politie_privacyfunctionaris: (
-        "Verzet tegen het gebruik van politiegegevens: naar de privacyfunctionaris van de politie"
-    ),
+    RoutingTarget.wpg_loket: "Doorgestuurd naar het Wpg-loket van de politie",
+    RoutingTarget.politie_privacyfunctionaris: "Doorgestuurd naar de privacyfunctionaris van de politie",
     RoutingTarget.parket_privacyfunctionaris: (
-        "Gegevens van het Openbaar Ministerie: naar de privacyfunctionaris van het parket"
+        "Doorgestuurd naar de privacyfunctionaris van het Openbaar Ministerie"
     ),
-    RoutingTarget.parket_generaal_bjz: (
-        "Verzet tegen het gebruik van OM-gegevens: naar het Parket-Generaal"
-    ),
+    RoutingTarget.parket_generaal_bjz: "Doorgestuurd naar het Parket-Generaal van het Openbaar Ministerie",
 }
 
 
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
+
+#: What a letter prints in place of a contact detail the region has not confirmed yet.
+PLACEHOLDER = Markup('<span class="unverified">[nog niet bekend]</span>')
+#: The marking of a letter that may only go out under the demo setting.
+DEMO_MARK = "VOORBEELD – niet verzenden"
+UNVERIFIED_META = "unverified-keys"
 
 
 def _finalize(value: Any) -> Any:
@@ -134,9 +138,43 @@ def recht(value: Union[RequestType, str], style: str = "label") -> str:
     return table[rtype]
 
 
+def contact(value: Any) -> Any:
+    """A contact detail; ``unverified`` prints as a visible placeholder (and the letter is
+    marked and refused outside the demo setting, see models/letters/contacts.py)."""
+    if isinstance(value, str) and value.strip() == UNVERIFIED:
+        return PLACEHOLDER
+    return _finalize(value)
+
+
 def regels(lines: Iterable[str]) -> Markup:
-    """Address lines joined by <br>, each line escaped."""
-    return Markup("<br>").join(Markup.escape(_finalize(line)) for line in lines)
+    """Address lines joined by <br>, each line escaped; ``unverified`` lines as placeholder."""
+    return Markup("<br>").join(
+        PLACEHOLDER if str(line).strip() == UNVERIFIED else Markup.escape(_finalize(line)) for line in lines
+    )
+
+
+def komma(lines: Iterable[str]) -> Markup:
+    """Address lines on one line, separated by commas."""
+    return Markup(", ").join(
+        PLACEHOLDER if str(line).strip() == UNVERIFIED else Markup.escape(_finalize(line)) for line in lines
+    )
+
+
+def termijn(period) -> str:
+    """A protocol period in words: "vier weken", or "een maand" where it follows the AVG."""
+    if period.avg:
+        return "een maand"
+    return f"{telwoord(period.weeks)} {'week' if period.weeks == 1 else 'weken'}"
+
+
+def period_of(rtype, region):
+    """The rule of the region's protocol period for a request type (for references)."""
+    return region.deadlines.period(RequestType(rtype)).rule
+
+
+def naam(value: str) -> str:
+    """An organisation's name as it reads in running text: "gemeente Achtkarspelen"."""
+    return running_name(str(_finalize(value)))
 
 
 @lru_cache(maxsize=4)
@@ -149,7 +187,10 @@ def _environment(templates_dir: str) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(datum=datum, opsomming=opsomming, telwoord=telwoord, recht=recht, regels=regels)
+    env.filters.update(
+        datum=datum, opsomming=opsomming, telwoord=telwoord, recht=recht, regels=regels, komma=komma,
+        contact=contact, naam=naam, termijn=termijn, period_of=period_of,
+    )
     env.globals.update(
         RequestType=RequestType,
         RoutingTarget=RoutingTarget,
@@ -167,16 +208,16 @@ def environment() -> Environment:
     return _environment(str(get_settings().templates_dir))
 
 
-def remedy(kind: LetterKind, ctx: LetterContext) -> str | None:
-    """Which legal remedy the letter states: 'bezwaar' (Awb, UAVG art. 34) when the signatory
-    is a public body and the region applies the clause, 'rechter' (UAVG art. 35) when it is
-    not a public body, None for letters that are no decision."""
-    if not kind.decision:
-        return None
-    signatory = ctx.region.signatory
-    if signatory.public_body:
-        return "bezwaar" if ctx.region.bezwaar.applies else None
-    return "rechter"
+def is_decision(kind: LetterKind, ctx: LetterContext) -> bool:
+    """A decision on the request: the decision kinds, and a referral notice that is the whole
+    answer (issue 9 point 5)."""
+    return kind.decision or bool(getattr(ctx, "whole_answer", False))
+
+
+def unverified_keys(html: str) -> list[str]:
+    """The region keys a rendered letter prints as placeholders (empty: none)."""
+    m = re.search(rf'<meta name="{UNVERIFIED_META}" content="([^"]*)">', html)
+    return m.group(1).split() if m else []
 
 
 def render_html(kind: Union[str, LetterKind], context: LetterContext) -> str:
@@ -189,16 +230,25 @@ def render_html(kind: Union[str, LetterKind], context: LetterContext) -> str:
         raise TypeError(
             f"brief {kind.id!r} verwacht {kind.context.__name__}, niet {type(context).__name__}"
         )
+    decision = is_decision(kind, context)
+    if decision and context.remedies is None:
+        raise LetterIncomplete(f"brief {kind.id!r}: een besluit zonder rechtsmiddelen (remedies)")
+    problems = contacts.letter_bad_keys(kind.id, context)
     template = environment().get_template(kind.template)
     try:
         html = template.render(
             ctx=context,
             region=context.region,
             kind=kind,
-            remedy=remedy(kind, context),
+            decision=decision,
+            remedies=context.remedies if decision else None,
+            demo_mark=DEMO_MARK if problems else None,
         )
     except UndefinedError as exc:
         raise LetterIncomplete(f"brief {kind.id!r}: ontbrekend gegeven: {exc.message}") from exc
+    if problems:
+        keys = " ".join(problems)
+        html = html.replace("<head>\n", f'<head>\n<meta name="{UNVERIFIED_META}" content="{keys}">\n', 1)
     # Drop the empty lines left by template tags, so the draft is pleasant to edit.
     return _BLANK_LINES.sub("\n", html)
 

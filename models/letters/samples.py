@@ -9,10 +9,14 @@ stable (golden files do not change from one day to the next).
 from datetime import date, timedelta
 from typing import Callable
 
+from dateutil.relativedelta import relativedelta
+
 from models.enums import DecisionOutcome, PartnerKind, Regime, RequestType, RoutingTarget
 from models.letters import compose
 from models.letters import context as c
+from models.letters.categories import REGIME_LABELS
 from models.letters.kinds import LetterKind, get_kind
+from models.letters.remedies import remedies_for
 from models.region_config import PartnerConfig, RegionConfig, RoutingBody
 
 RECEIVED = date(2026, 2, 2)  # a Monday
@@ -46,6 +50,17 @@ def _avg_partner(region: RegionConfig, *kinds: PartnerKind, skip: str | None = N
     return candidates[0]
 
 
+def _due(region: RegionConfig, rtype: RequestType) -> date:
+    period = region.deadlines.period(rtype)
+    if period.avg:
+        return RECEIVED + relativedelta(months=1)
+    return RECEIVED + timedelta(weeks=period.weeks)
+
+
+def _deadlines(region: RegionConfig, types: list[RequestType], shift: int = 0) -> list[c.TypeDeadline]:
+    return [c.TypeDeadline(request_type=t, due=_due(region, t) + timedelta(days=shift)) for t in types]
+
+
 def _gemeente(region: RegionConfig) -> PartnerConfig:
     return _avg_partner(region, PartnerKind.gemeente)
 
@@ -68,7 +83,7 @@ def _body(region: RegionConfig, regime: Regime, target: RoutingTarget) -> Routin
 def _partner_addressee(partner: PartnerConfig, region: RegionConfig) -> c.Addressee:
     return c.Addressee(
         name=partner.name,
-        attention=f"t.a.v. de contactpersoon {region.short_name}",
+        attention=f"t.a.v. de contactpersoon voor het {region.letterhead.organisation}",
         address_lines=["Voorbeeldweg 10", "1234 AB Voorbeeldstad"],
     )
 
@@ -117,11 +132,11 @@ def _items(region: RegionConfig) -> list[c.DataItem]:
     ]
 
 
+WITHHELD_CATEGORY = "Verklaring van een buurtbewoner"
+
+
 def _withheld(region: RegionConfig) -> c.WithheldPart:
-    ground = next(
-        (g for g in region.refusal_grounds if "rechten en vrijheden" in g.label.lower()),
-        region.refusal_grounds[-1],
-    )
+    ground = next(g for g in region.refusal_grounds if g.uavg == "i")
     return c.WithheldPart.from_ground(
         region,
         ground.id,
@@ -146,12 +161,25 @@ def _referrals(region: RegionConfig, types: list[RequestType]) -> list[c.Referra
 
 
 def _ontvangstbevestiging(region, kind):
+    types = [RequestType.inzage, RequestType.correctie]
     return c.OntvangstbevestigingContext(
         **_base(region, kind, date(2026, 2, 4), their_letter_date=THEIR_LETTER),
         received_on=RECEIVED,
-        request_types=[RequestType.inzage, RequestType.correctie],
-        deadline=DEADLINE,
+        request_types=types,
+        deadlines=_deadlines(region, types, shift=2),
         forwarded_by=_gemeente(region).name,
+    )
+
+
+def _termijn_na_identificatie(region, kind):
+    types = [RequestType.inzage, RequestType.correctie]
+    return c.TermijnNaIdentificatieContext(
+        **_base(region, kind, date(2026, 2, 9)),
+        received_on=RECEIVED,
+        identity_checked_on=date(2026, 2, 9),
+        acknowledged_on=date(2026, 2, 4),
+        suspended_days=5,
+        deadlines=_deadlines(region, types, shift=7),
     )
 
 
@@ -166,16 +194,26 @@ def _uitnodiging_identificatie(region, kind):
 
 def _inzage_besluit(region, kind):
     items = _items(region)
-    gemeente, zorg = _gemeente(region).name, _zorg(region).name
+    gemeente, zorg = _gemeente(region), _zorg(region)
+    from models.letters.replies import meeting_phrase
+    categories = [
+        c.Category(label="Gegevens over wonen en de buurt"),
+        c.Category(label="Gegevens over zorg en hulpverlening", mark="art9"),
+        c.Category(label="Naam, adres en geboortedatum"),
+        c.Category(label="Plan van aanpak"),
+        c.Category(label=WITHHELD_CATEGORY, note="Dit deel krijgt u niet; zie hieronder."),
+        c.Category(label=REGIME_LABELS[Regime.wpg], mark="art10",
+                   note="De politie beslist zelf over inzage in deze gegevens."),
+    ]
     return c.InzageBesluitContext(
-        **_base(region, kind, date(2026, 2, 26), their_letter_date=THEIR_LETTER),
+        **_base(region, kind, date(2026, 2, 26), their_letter_date=THEIR_LETTER,
+                remedies=remedies_for(region, [gemeente, zorg])),
         received_on=RECEIVED,
         purposes=compose.purposes(region),
-        data_categories=sorted({i.category for i in items}),
+        data_categories=categories,
         recipients=[
-            f"De organisaties die aan het casusoverleg over u meedoen: {gemeente} en {zorg}.",
-            f"De medewerkers van het {region.letterhead.organisation} die uw casus begeleiden "
-            "(procesregisseurs).",
+            f"{gemeente.display_name}, {zorg.display_name} en de politie: {meeting_phrase(region)}.",
+            f"De medewerkers van het {region.letterhead.organisation} die uw zaak begeleiden.",
         ],
         retention=compose.retention(region),
         items=items,
@@ -190,6 +228,7 @@ def _weigering(region, kind):
             region, kind, date(2026, 2, 26),
             their_letter_date=THEIR_LETTER,
             subject_line="Besluit op uw verzoek om inzage: gedeeltelijke weigering",
+            remedies=remedies_for(region, [_gemeente(region)]),
         ),
         received_on=RECEIVED,
         request_type=RequestType.inzage,
@@ -205,7 +244,8 @@ def _weigering(region, kind):
 def _besluit_correctie(region, kind):
     gemeente, zorg = _gemeente(region).name, _zorg(region).name
     return c.BesluitCorrectieContext(
-        **_base(region, kind, date(2026, 2, 27), their_letter_date=THEIR_LETTER),
+        **_base(region, kind, date(2026, 2, 27), their_letter_date=THEIR_LETTER,
+                remedies=remedies_for(region, [_gemeente(region), _zorg(region)])),
         received_on=RECEIVED,
         request_type=RequestType.correctie,
         requested=(
@@ -226,7 +266,7 @@ def _besluit_correctie(region, kind):
                 outcome=DecisionOutcome.refused,
                 motivation=(
                     "De tekst beschrijft wat de begeleider heeft gezien en vastgelegd. "
-                    f"{zorg} heeft dit nagekeken en vindt dat de tekst klopt. U kunt wel "
+                    "De organisatie heeft dit nagekeken en vindt dat de tekst klopt. U kunt wel "
                     "vragen om uw eigen reactie toe te voegen."
                 ),
                 decided_by=zorg,
@@ -237,38 +277,57 @@ def _besluit_correctie(region, kind):
 
 
 def _besluit_verzet(region, kind):
+    gemeente, zorg = _gemeente(region), _zorg(region)
     return c.BesluitVerzetContext(
-        **_base(region, kind, date(2026, 2, 27), their_letter_date=THEIR_LETTER),
+        **_base(region, kind, date(2026, 2, 27), their_letter_date=THEIR_LETTER,
+                remedies=remedies_for(region, [gemeente, zorg])),
         received_on=RECEIVED,
-        processing=f"het bespreken van uw situatie in het casusoverleg, in {CASUS_A} en {CASUS_B}",
-        grounds_given=(
-            "U zegt dat de problemen met uw buren zijn opgelost en dat u de begeleiding thuis "
-            "zelf heeft geregeld. Het bespreken van uw situatie voelt voor u als een last."
+        processing=f"het bespreken van uw situatie in {CASUS_A} en {CASUS_B}",
+        situation=(
+            "U zegt dat de problemen met uw buren zijn opgelost. De begeleiding thuis heeft u zelf "
+            "geregeld. Het bespreken van uw situatie voelt voor u als een last."
         ),
         outcome=DecisionOutcome.partly,
-        considerations=(
-            "Wij hebben uw situatie afgewogen tegen het belang van de aanpak. De overlast is "
-            f"inderdaad opgelost. Daarom is {CASUS_A} niet meer nodig. Bij {CASUS_B} loopt de "
-            "hulp bij schulden nog. Die hulp is in uw belang en in het belang van uw kinderen."
-        ),
-        compelling_grounds=(
-            f"In {CASUS_B} is de hulp bij schulden nog niet klaar. Als wij stoppen, kunnen de "
-            "organisaties de afspraken over die hulp niet meer op elkaar afstemmen. Dan is er "
-            "een reëel risico dat u uw huis verliest. Wij bespreken alleen wat daarvoor nodig is."
-        ),
+        parts=[
+            c.VerzetPart(
+                description=f"Uw gegevens in {CASUS_A}",
+                outcome=DecisionOutcome.granted,
+                weighing=(
+                    "De overlast is inderdaad opgelost. Er is geen reden meer om uw gegevens in "
+                    "deze casus te gebruiken. Uw belang weegt daarom zwaarder."
+                ),
+                decided_by=gemeente.name,
+            ),
+            c.VerzetPart(
+                description=f"Uw gegevens in {CASUS_B}",
+                outcome=DecisionOutcome.refused,
+                compelling_grounds=(
+                    "De hulp bij schulden is nog niet klaar. Als wij stoppen, kunnen de organisaties "
+                    "die hulp niet meer op elkaar afstemmen. Dan is er een reëel risico dat u uw huis "
+                    "verliest."
+                ),
+                weighing=(
+                    "Wij begrijpen dat het bespreken zwaar voor u is. Toch weegt het risico op het "
+                    "verlies van uw huis zwaarder. Wij bespreken alleen wat voor de hulp nodig is."
+                ),
+                decided_by=zorg.name,
+            ),
+        ],
         execution=c.Execution(
             executed_on=date(2026, 2, 25),
             description=(
-                f"Wij hebben {CASUS_A} afgesloten. Uw gegevens uit die casus worden niet meer "
-                "besproken en zijn afgeschermd."
+                f"Wij hebben {CASUS_A} afgesloten. Uw gegevens uit die casus zijn verwijderd en "
+                "worden niet meer besproken."
             ),
         ),
+        recipients_informed=[zorg.name],
     )
 
 
 def _weigering_overdraagbaarheid(region, kind):
     return c.WeigeringOverdraagbaarheidContext(
-        **_base(region, kind, date(2026, 2, 9), their_letter_date=THEIR_LETTER),
+        **_base(region, kind, date(2026, 2, 9), their_letter_date=THEIR_LETTER,
+                remedies=remedies_for(region, None)),
         received_on=RECEIVED,
         other_request_types=[RequestType.inzage],
     )
@@ -276,7 +335,8 @@ def _weigering_overdraagbaarheid(region, kind):
 
 def _doorverwijzing_betrokkene(region, kind):
     return c.DoorverwijzingBetrokkeneContext(
-        **_base(region, kind, date(2026, 2, 11), their_letter_date=THEIR_LETTER),
+        **_base(region, kind, date(2026, 2, 11), their_letter_date=THEIR_LETTER,
+                remedies=remedies_for(region, None)),
         received_on=RECEIVED,
         referrals=_referrals(region, [RequestType.inzage, RequestType.correctie]),
     )
@@ -363,6 +423,7 @@ def _verlenging(region, kind):
         received_on=RECEIVED,
         request_types=[RequestType.inzage],
         original_deadline=LEGAL_DEADLINE,
+        announced_deadline=_due(region, RequestType.inzage),
         new_deadline=date(2026, 5, 4),
         reason=(
             "Uw gegevens staan in twee casussen en komen van vijf organisaties. Wij moeten al "
@@ -393,7 +454,8 @@ def _kennisgeving_ontvangers(region, kind):
 
 def _geen_gegevens(region, kind):
     return c.GeenGegevensContext(
-        **_base(region, kind, date(2026, 2, 16), their_letter_date=THEIR_LETTER),
+        **_base(region, kind, date(2026, 2, 16), their_letter_date=THEIR_LETTER,
+                remedies=remedies_for(region, None)),
         received_on=RECEIVED,
         request_types=[RequestType.inzage],
         searched_on=date(2026, 2, 12),
@@ -403,6 +465,7 @@ def _geen_gegevens(region, kind):
 _BUILDERS: dict[str, Callable[[RegionConfig, LetterKind], c.LetterContext]] = {
     "ontvangstbevestiging": _ontvangstbevestiging,
     "uitnodiging_identificatie": _uitnodiging_identificatie,
+    "termijn_na_identificatie": _termijn_na_identificatie,
     "inzage_besluit": _inzage_besluit,
     "weigering": _weigering,
     "besluit_correctie": _besluit_correctie,

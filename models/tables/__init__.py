@@ -1,9 +1,10 @@
 """All SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 from models.tables.audit import AuditEvent
 from models.tables.clock import ClockEvent
-from models.tables.consultation import ConsultationTask, ItemAnswer
+from models.tables.consultation import ConsultationTask, ItemAnswer, SourceTask
 from models.tables.event import ActionEvent
 from models.tables.decision import Deliberation, ItemDecision
+from models.tables.disclosure import Disclosure
 from models.tables.identity import IdentityCheck
 from models.tables.keyring import KeyringEntry
 from models.tables.letter import Letter
@@ -23,6 +24,7 @@ __all__ = [
     "ConsultationTask",
     "DataSubject",
     "Deliberation",
+    "Disclosure",
     "IdentityCheck",
     "ItemAnswer",
     "ItemDecision",
@@ -36,4 +38,5 @@ __all__ = [
     "Representative",
     "Request",
     "RequestRight",
+    "SourceTask",
 ]

@@ -45,4 +45,25 @@ class ItemAnswer(SQLModel, table=True):
     correction: Optional[str] = encrypted(nullable=True)
     withhold: bool = False
     withhold_ground: Optional[str] = Field(default=None, max_length=64)  # region's refusal-ground id
-    note: Optional[str] = encrypted(nullable=True)
+    note: Optional[str] = encrypted(nullable=True)  # internal: for the coordinator, never in a letter
+    # Why the part is withheld, written for the betrokkene ("u"): printed in the reply. The
+    # coordinator may edit it (models.actions.answers.edit_explanation).
+    explanation: Optional[str] = encrypted(nullable=True)
+
+
+class SourceTask(SQLModel, table=True):
+    """A task for the coordinator: a partner answered that it did not supply an item, so its
+    true source must be established before the inzage reply may go out (AVG art. 15(1)(g))."""
+
+    __table_args__ = (UniqueConstraint("request_id", "registration_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    row_uid: str = row_identity()  # binds the encrypted fields to this row
+    request_id: str = Field(foreign_key="request.id", index=True, max_length=32)
+    registration_id: int = Field(foreign_key="caseregistration.id")
+    reported_by_partner_id: int = Field(foreign_key="partner.id")
+    opened_on: date
+    resolved_on: Optional[date] = None
+    source: Optional[str] = encrypted(nullable=True)  # the true source, as the letter names it
+    source_partner_id: Optional[int] = Field(default=None, foreign_key="partner.id")
+    resolved_by: Optional[str] = Field(default=None, max_length=120)

@@ -29,5 +29,10 @@ class ItemDecision(SQLModel, table=True):
     outcome: str = Field(max_length=16)  # models.enums.DecisionOutcome
     ground: Optional[str] = Field(default=None, max_length=64)  # region's refusal-ground id
     motivation: Optional[str] = encrypted(nullable=True)  # written reasons: may quote data
+    # Verzet (AVG art. 21(1)): the betrokkene's particular situation as stated, the compelling
+    # legitimate grounds put against it, and the outcome of the weighing. All for the letter.
+    situation: Optional[str] = encrypted(nullable=True)
+    compelling_grounds: Optional[str] = encrypted(nullable=True)
+    weighing: Optional[str] = encrypted(nullable=True)
     decided_on: date
     executed_on: Optional[date] = None

@@ -75,12 +75,18 @@ def test_police_and_om_units_and_routing_articles(config):
     assert "17.5" in config.routing.wjsg.rule.article
 
 
-def test_manager_signs_and_is_no_public_body(config):
-    assert config.signatory.title == "Manager Zorg- en veiligheidshuis Drenthe"
+def test_manager_signs_and_is_no_public_body(config, seed_text):
+    # 18.2: "Het verzoek wordt binnen vier weken door de Manager beantwoord"; 18.5: "namens de
+    # Verwerkingsverantwoordelijke". The Manager is no bestuursorgaan: each part is decided
+    # by the partner that supplied it.
+    seed = collapse(seed_text)
+    assert "het verzoek wordt binnen vier weken door de manager beantwoord" in seed
+    assert "verstrekt de manager namens de verwerkingsverantwoordelijke" in seed
+    assert config.signatory.function == "manager van het Zorg- en veiligheidshuis Drenthe"
+    assert config.signatory.name == "unverified"  # the seed names no person
+    assert config.signatory.decides is False and config.signatory.mandate is False
     assert config.roles.signatory == "Manager"
     assert "Procesregisseur" in config.roles.coordinator
-    assert config.signatory.public_body is False
-    assert config.bezwaar.applies is False
 
 
 def test_forums(config):
@@ -94,29 +100,64 @@ def test_rights_not_provided(config):
     portability = config.rights[RequestType.overdraagbaarheid]
     assert portability.available is False
     assert portability.rule.article == "art. 22 Privacy Protocol"
-    assert config.rights[RequestType.eigen_verklaring].available is False
-    assert config.rights[RequestType.eigen_verklaring].rule.note
+    # No eigen verklaring in the protocol, but AVG art. 16 gives the aanvullende verklaring.
+    eigen = config.rights[RequestType.eigen_verklaring]
+    assert eigen.available is True and eigen.handled_as == RequestType.aanvulling
+    assert "art. 16 AVG" in eigen.rule.article and eigen.forum == "partneroverleg"
 
 
-def test_deadline_four_weeks_without_extension(config):
+@pytest.mark.parametrize(
+    "rtype, article, quote",
+    [
+        (RequestType.inzage, "art. 18.2 Privacy Protocol", "het verzoek wordt binnen vier weken door de manager beantwoord"),
+        (RequestType.correctie, "art. 19.4 Privacy Protocol", "uiterlijk binnen 4 weken na ontvangst van het verzoek"),
+        (RequestType.verwijdering, "art. 19.4 Privacy Protocol", "uiterlijk binnen 4 weken na ontvangst van het verzoek"),
+        (RequestType.beperking, "art. 20.4 Privacy Protocol", "verzoek tot beperking van hem of haar betreffende persoonsgegevens schriftelijk en gemotiveerd zo spoedig mogelijk, maar uiterlijk binnen 4 weken"),
+        (RequestType.verzet, "art. 21.4 Privacy Protocol", "binnen 4 weken en draagt er zorg voor dat de beslissing binnen deze 4 weken wordt uitgevoerd"),
+    ],
+)
+def test_four_weeks_per_type_from_the_seed(config, seed_text, rtype, article, quote):
+    period = config.deadlines.period(rtype)
+    assert (period.weeks, period.avg, period.rule.article) == (4, False, article)
+    assert quote in collapse(seed_text)
+
+
+def test_no_extension_and_suspension_not_from_the_protocol(config):
     d = config.deadlines
-    assert d.protocol_weeks == 4
     assert d.protocol_provides_extension is False
-    for article in ("18.2", "19.4", "20.4", "21.4"):
-        assert article in d.protocol_rule.article
     assert d.suspend_for_identity is True
-    assert "18.4" in d.suspend_rule.article
+    # No protocol article provides the suspension: it rests on the AVG and the EDPB guidelines.
+    assert "Privacy Protocol" not in d.suspend_rule.article
+    assert "art. 12 lid 6 AVG" in d.suspend_rule.article and "01/2022" in d.suspend_rule.article
 
 
 def test_identity_in_person_at_zvh_or_town_hall(config):
     assert set(config.identity.methods) == {"in_persoon", "in_persoon_gemeentehuis"}
     assert "18.4" in config.identity.rule.article
     assert any("gemeentehuis" in place for place in config.identity.places)
+    for loc in config.identity.locations:
+        assert loc.address and loc.hours
 
 
-def test_refusal_grounds_follow_article_16_6(config, seed_text):
-    assert [g.id for g in config.refusal_grounds] == ["a", "b", "c", "d", "e"]
-    seed = collapse(seed_text)
+def test_refusal_grounds_come_from_article_41_uavg(config, seed_text):
+    # 18.2: refusal only on "in de wet gespecificeerde weigeringsgronden" = art. 41 lid 1 UAVG.
+    assert "met het oog op in de wet gespecificeerde weigeringsgronden" in collapse(seed_text)
+    assert [g.uavg for g in config.refusal_grounds] == list("abcdefghij")
     for ground in config.refusal_grounds:
-        assert collapse(ground.label) in seed
-        assert "16.6" in ground.rule.article
+        assert ground.rule.article == "art. 18.2 Privacy Protocol"
+        assert "16.6" not in ground.rule.article
+    # The old ids (16.6 a-e, Wbp wording) stay as aliases of the matching sub-ground.
+    assert {old: config.refusal_ground(old).uavg for old in "abcde"} == {
+        "a": "a", "b": "d", "c": "e", "d": "h", "e": "i"}
+
+
+def test_bestuursorgaan_flags_follow_the_seed(config, seed_text):
+    # "Veilig Thuis Drenthe valt onder de Gemeenschappelijke Gezondheidsdienst Drenthe (GGD)": a
+    # gemeenschappelijke regeling, so a bestuursorgaan; the foundations ("St. ...") are not.
+    assert "Gemeenschappelijke Gezondheidsdienst Drenthe (GGD)" in seed_text
+    assert config.partner("ggd-drenthe").bestuursorgaan is True
+    assert config.partner("veiligheidsregio-drenthe").bestuursorgaan is True
+    for slug in ("ggz-drenthe", "halt-nederland-team-drenthe", "mee-drenthe", "vaart-welzijn"):
+        assert config.partner(slug).bestuursorgaan is False, slug
+    assert config.partner("gemeente-midden-drenthe").bezwaar.address == [
+        "Gemeente Midden-Drenthe", "Postbus 24", "9410 AA Beilen"]

@@ -80,14 +80,19 @@ def test_police_and_om_units_and_routing_articles(config):
     assert config.routing.wjsg.rule.article.startswith("art. 18.6")
 
 
-def test_signatory_is_the_college_of_the_zetelgemeente(config):
-    assert config.signatory.title == "College van burgemeester en wethouders van Leeuwarden"
-    assert config.signatory.public_body is True
-    assert config.signatory.on_behalf == "namens de verwerkingsverantwoordelijken"
-    assert config.bezwaar.applies is True
+def test_signatory_is_the_college_of_the_zetelgemeente(config, seed_text):
+    # Art. 1: Zetelgemeente = "het College van B&W van de gemeente Leeuwarden"; 18.4: it handles
+    # every request, 19.2/19.4/20.6/21.4: it answers. So every reply is its Awb-besluit, signed
+    # in mandate ("namens dezen", Awb art. 10:10).
+    seed = collapse(seed_text)
+    assert "de zetelgemeente handelt een verzoek zoals bedoeld in artikel 18.3 a t/m d af" in seed
+    assert config.signatory.on_behalf == "Burgemeester en wethouders van Leeuwarden"
+    assert config.signatory.mandate is True and config.signatory.decides is True
+    assert "art. 10:10 Awb" in config.signatory.rule.article
     assert config.bezwaar.weeks == 6
-    assert "Leeuwarden" in config.bezwaar.addressee
-    assert "art. 6:7 Awb" in config.bezwaar.rule.article
+    assert config.bezwaar.addressee == "het college van burgemeester en wethouders van Leeuwarden"
+    assert config.bezwaar.address == ["Gemeente Leeuwarden", "Postbus 21000", "8900 JA Leeuwarden"]
+    assert "6:7 Awb" in config.bezwaar.rule.article and "art. 34 UAVG" in config.bezwaar.rule.article
     assert "Privacy-adviseur" in config.roles.coordinator
 
 
@@ -109,14 +114,28 @@ def test_portability_refused_and_eigen_verklaring_available(config):
     assert eigen.rule.article.startswith("art. 20.2")
 
 
-def test_four_weeks_without_extension(config):
+@pytest.mark.parametrize(
+    "rtype, article, quote",
+    [
+        (RequestType.inzage, "art. 19.2 en 19.4 Privacyprotocol", "het verzoek wordt binnen vier weken door de zetelgemeente beantwoord"),
+        (RequestType.correctie, "art. 20.6 Privacyprotocol", "uiterlijk binnen 4 weken na ontvangst van het verzoek"),
+        (RequestType.eigen_verklaring, "art. 20.6 Privacyprotocol", "uiterlijk binnen 4 weken na ontvangst van het verzoek"),
+        (RequestType.verzet, "art. 21.4 Privacyprotocol", "binnen 4 weken en draagt er zorg voor dat de beslissing binnen deze 4 weken wordt uitgevoerd"),
+    ],
+)
+def test_four_weeks_per_type_from_the_seed(config, seed_text, rtype, article, quote):
+    period = config.deadlines.period(rtype)
+    assert (period.weeks, period.avg, period.rule.article) == (4, False, article)
+    assert quote in collapse(seed_text)
+
+
+def test_no_extension_and_suspension_not_from_19_5(config):
     deadlines = config.deadlines
-    assert deadlines.protocol_weeks == 4
     assert deadlines.protocol_provides_extension is False
-    for article in ("19.2", "19.4", "20.6", "21.4"):
-        assert article in deadlines.protocol_rule.article
     assert deadlines.suspend_for_identity is True
-    assert deadlines.suspend_rule.article.startswith("art. 19.5")
+    # 19.5 is the identity rule, not a suspension: the letters cite the AVG and the EDPB.
+    assert "19.5" not in deadlines.suspend_rule.article
+    assert deadlines.suspend_rule.article.startswith("art. 12 lid 6 AVG")
 
 
 def test_identity_in_person_at_the_veiligheidshuis(config):
@@ -126,12 +145,14 @@ def test_identity_in_person_at_the_veiligheidshuis(config):
 
 
 def test_refusal_grounds_a_to_j_from_article_19_3(config, seed_text):
-    assert [g.id for g in config.refusal_grounds] == list("abcdefghij")
+    assert [g.uavg for g in config.refusal_grounds] == list("abcdefghij")
     seed = collapse(seed_text)
     for ground in config.refusal_grounds:
-        assert ground.rule.article == f"art. 19.3 sub {ground.id} Privacyprotocol"
+        assert ground.rule.article == f"art. 19.3 sub {ground.uavg} Privacyprotocol"
+        assert ground.aliases == [ground.uavg]  # the old ids a-j keep working
         assert collapse(ground.label) in seed
     assert config.refusal_ground("g").label.endswith("beroepsregels voor gereguleerde beroepen")
+    assert config.refusal_ground("i").id == "rechten-van-anderen"
 
 
 def test_no_rule_claims_the_national_model(config):
@@ -141,7 +162,7 @@ def test_no_rule_claims_the_national_model(config):
         config.bezwaar.rule,
         config.routing.wpg.rule,
         config.routing.wjsg.rule,
-        config.deadlines.protocol_rule,
+        *(p.rule for p in config.deadlines.periods.values()),
         config.deadlines.suspend_rule,
         config.identity.rule,
         config.retention.rule,

@@ -68,10 +68,14 @@ def test_police_and_om_units_and_routing_articles(config: RegionConfig):
 
 
 def test_signatory_is_the_ketenmanager_and_no_public_body(config: RegionConfig, seed_text: str):
-    assert config.signatory.title == "Ketenmanager Veiligheidshuis Hollands Midden"
-    assert config.signatory.title in seed_text  # signs the Voorwoord with this title
-    assert config.signatory.public_body is False
-    assert config.bezwaar.applies is False
+    assert config.signatory.function == "ketenmanager van het Veiligheidshuis Hollands Midden"
+    assert "Ketenmanager Veiligheidshuis Hollands Midden" in seed_text  # signs the Voorwoord so
+    assert config.signatory.decides is False and config.signatory.mandate is False
+    assert config.signatory.name == "unverified"
+    # "in dienst bij een van de ketenpartners" (§3.4): no bestuursorgaan; the source names no
+    # organ for bezwaar against a joint decision, so it is to be confirmed.
+    assert "in dienst bij een van de ketenpartners" in seed_text
+    assert config.bezwaar.addressee == "unverified"
     assert config.roles.manager == "Ketenmanager"
     assert config.roles.coordinator == "Procesregisseur"
 
@@ -86,29 +90,47 @@ def test_forums_and_rights(config: RegionConfig, seed_text: str):
     assert config.rights[RequestType.verzet].forum == "partneroverleg"
     assert config.rights[RequestType.overdraagbaarheid].available is False
     assert "21.1" in config.rights[RequestType.overdraagbaarheid].rule.article
-    assert config.rights[RequestType.eigen_verklaring].available is False
+    eigen = config.rights[RequestType.eigen_verklaring]
+    assert eigen.available is True and eigen.handled_as == RequestType.aanvulling
 
 
 def test_rules_come_from_the_national_model(config: RegionConfig):
     # The seed has no privacy-protocol text: every rights rule is marked and explained.
     rules = [r.rule for r in config.rights.values()]
-    rules += [config.routing.wpg.rule, config.routing.wjsg.rule, config.deadlines.protocol_rule,
-              config.deadlines.suspend_rule, config.identity.rule, config.retention.rule, config.complaint]
+    rules += [config.routing.wpg.rule, config.routing.wjsg.rule, config.identity.rule,
+              config.retention.rule, config.complaint, config.signatory.rule]
+    rules += [p.rule for p in config.deadlines.periods.values()]
     rules += [g.rule for g in config.refusal_grounds]
     for rule in rules:
         assert rule.national_model is True, rule.article
         assert rule.note and "model" in rule.note, rule.article
 
 
-def test_deadline_identity_and_retention(config: RegionConfig):
+def test_deadline_identity_and_retention(config: RegionConfig, seed_text: str):
     d = config.deadlines
-    assert d.protocol_weeks == 4
-    assert "18.2" in d.protocol_rule.article
+    for rtype in RequestType:
+        assert d.period(rtype).weeks == 4 and d.period(rtype).rule.national_model is True
+    assert "18.2" in d.period(RequestType.inzage).rule.article
+    assert "20.4" in d.period(RequestType.verzet).rule.article
     assert d.protocol_provides_extension is False
     assert d.suspend_for_identity is True
-    assert d.suspend_rule.note.startswith("EDPB Guidelines 01/2022")
+    assert d.suspend_rule.article.startswith("art. 12 lid 6 AVG")
     assert config.identity.methods == ["in_persoon"]
-    assert any("Stationsplein 107" in p for p in config.identity.places)
+    # §4.4: "het Stationsplein 107 te Leiden en in het Huis van de Stad te Gouda"
+    assert "Stationsplein 107 te Leiden en in het Huis van de Stad te Gouda" in seed_text
+    assert any("Stationsplein 107" in loc.address for loc in config.identity.locations)
     assert any("Gouda" in p for p in config.identity.places)
+    assert config.letterhead.visiting_address == ["Stationsplein 107", "Leiden"]
     assert config.retention.request_file_years == 1
-    assert [g.id for g in config.refusal_grounds] == ["a", "b", "c", "d", "e"]
+    assert [g.uavg for g in config.refusal_grounds] == list("abcdefghij")
+    assert config.refusal_ground("e").uavg == "i"  # old alias (16.6 e) of the national model
+
+
+def test_letters_name_the_national_model(config: RegionConfig):
+    # The own source has no rights articles; the Stuurgroep adopted the national protocol for
+    # the focusoverleggen (Stuurgroepbesluit 18 juni 2018, sub c).
+    assert config.source.letter_name == "ons samenwerkingsconvenant"
+    assert config.source.national_model_name == "het landelijke privacyprotocol voor veiligheidshuizen"
+    assert "Privacy Protocol Integrale Veiligheid en Complexe Multiproblematiek" in config.source.letter_note
+    assert "focusoverleggen" in config.source.letter_note
+    assert config.source_name(config.rights[RequestType.inzage].rule) == config.source.national_model_name

@@ -90,12 +90,17 @@ def test_police_and_om_units_and_routing_articles(config):
     assert config.routing.wjsg.rule.article == "art. 17.5 Privacyprotocol"
 
 
-def test_signatory_is_the_hoofd_and_no_bezwaarclausule(config):
-    assert config.signatory.title == "Hoofd ZVHRR"
-    assert config.signatory.public_body is False
+def test_signatory_is_the_hoofd_namens_the_controllers(config, seed_text):
+    # PP 18.2: "door het hoofd beantwoord namens de verantwoordelijken in overleg met de
+    # verantwoordelijken". The hoofd is no bestuursorgaan: each part follows its supplier.
+    assert "door het hoofd beantwoord namens de verantwoordelijken" in collapse(seed_text)
+    assert config.signatory.function == "hoofd van het Zorg- en Veiligheidshuis Rotterdam-Rijnmond"
+    assert config.signatory.decides is False and config.signatory.mandate is False
     assert config.signatory.on_behalf == "namens de verwerkingsverantwoordelijken"
-    assert config.bezwaar.applies is False
     assert config.roles.coordinator == "Procesregisseur"
+    # A joint decision goes to the gemeente Rotterdam, under which the ZVHRR works (Conv. 12.2).
+    assert config.bezwaar.addressee == "het college van burgemeester en wethouders van Rotterdam"
+    assert "Postbus 1011" in config.bezwaar.address
 
 
 def test_forums_per_request_type(config):
@@ -106,33 +111,63 @@ def test_forums_per_request_type(config):
     assert config.rights[RequestType.verwijdering].forum == "partneroverleg"  # PP 19.1
 
 
-def test_portability_and_eigen_verklaring_not_available(config):
+def test_portability_refused_and_eigen_verklaring_as_aanvulling(config):
     portability = config.rights[RequestType.overdraagbaarheid]
     assert portability.available is False
     assert portability.forum is None
     assert portability.rule.article == "art. 21.1 Privacyprotocol"
     eigen = config.rights[RequestType.eigen_verklaring]
-    assert eigen.available is False
-    assert eigen.rule.note
+    assert eigen.available is True and eigen.handled_as == RequestType.aanvulling
+    assert "art. 16 AVG" in eigen.rule.article and eigen.forum == "partneroverleg"
 
 
-def test_deadline_four_weeks_without_extension(config, seed_text):
+def test_inzage_follows_the_avg_and_the_rest_four_weeks(config, seed_text):
+    """Issue 9 point 1: PP 18.2 answers inzage "binnen de termijnen bepaald in de AVG"; 19.4
+    and 20.4 keep four weeks."""
     d = config.deadlines
-    assert d.protocol_weeks == 4
-    assert d.protocol_rule.article == "art. 19.4 en 20.4 Privacyprotocol"
+    seed = collapse(seed_text)
+    assert "het verzoek wordt binnen de termijnen bepaald in de avg door het hoofd beantwoord" in seed
+    inzage = d.period(RequestType.inzage)
+    assert (inzage.avg, inzage.weeks, inzage.rule.article) == (True, None, "art. 18.2 Privacyprotocol")
+    assert "uiterlijk binnen 4 weken na ontvangst van het verzoek" in seed
+    for rtype in (RequestType.correctie, RequestType.verwijdering, RequestType.aanvulling, RequestType.beperking):
+        assert (d.period(rtype).weeks, d.period(rtype).rule.article) == (4, "art. 19.4 Privacyprotocol")
+    assert "binnen 4 weken en draagt er zorg voor dat de beslissing binnen deze 4 weken wordt uitgevoerd" in seed
+    assert (d.period(RequestType.verzet).weeks, d.period(RequestType.verzet).rule.article) == (
+        4, "art. 20.4 Privacyprotocol")
     assert d.protocol_provides_extension is False
     assert d.suspend_for_identity is True
-    assert d.suspend_rule.article == "art. 18.4 Privacyprotocol"
-    seed = collapse(seed_text)
-    assert "uiterlijk binnen 4 weken na ontvangst van het verzoek" in seed
-    assert "binnen 4 weken en draagt er zorg voor dat de beslissing binnen deze 4 weken wordt uitgevoerd" in seed
+    assert "18.4" not in d.suspend_rule.article  # 18.4 is the identity check, no suspension
+
+
+def test_rotterdam_inzage_after_four_weeks_within_the_month_is_on_time(config):
+    from models.deadlines import ClockInput, ClockStatus, compute_clock
+    from datetime import date
+
+    # Thu 5 Mar 2026: four weeks = Thu 2 Apr; a month = Sun 5 Apr -> tweede Paasdag -> Tue 7 Apr.
+    clock = compute_clock(ClockInput(
+        received=date(2026, 3, 5), request_type=RequestType.inzage, policy=config.deadlines,
+        now=date(2026, 4, 7), replied_on=date(2026, 4, 7),
+    ))
+    assert clock.status == ClockStatus.done_on_time and clock.protocol_met is True
+    correctie = compute_clock(ClockInput(
+        received=date(2026, 3, 5), request_type=RequestType.correctie, policy=config.deadlines,
+        now=date(2026, 4, 7), replied_on=date(2026, 4, 7),
+    ))
+    assert correctie.status == ClockStatus.done_late
 
 
 def test_retention_and_refusal_grounds(config, seed_text):
     assert config.retention.request_file_years == 5
     assert config.retention.rule.article == "art. 11.2 Privacyprotocol"
-    assert [g.id for g in config.refusal_grounds] == ["a", "b", "c", "d", "e"]
+    # 18.2: refusal only on "in de wet gespecificeerde weigeringsgronden": art. 41 lid 1 UAVG,
+    # not the information-duty exceptions of 16.6 (whose letters stay as aliases).
     seed = collapse(seed_text)
+    assert "met het oog op in de wet gespecificeerde weigeringsgronden" in seed
+    assert [g.uavg for g in config.refusal_grounds] == list("abcdefghij")
     for ground in config.refusal_grounds:
-        assert collapse(ground.label) in seed
-    assert config.refusal_ground("e").label.startswith("De bescherming van de betrokkene")
+        assert ground.rule.article == "art. 18.2 Privacyprotocol"
+    assert config.refusal_ground("e").uavg == "i"
+    assert config.refusal_ground("e").label == "de bescherming van de betrokkene of van de rechten en vrijheden van anderen"
+    assert config.complaint.zvh is True  # 16.5 f: "bij het Zorg- en Veiligheidshuis en bij de AP"
+    assert "bij het zorg- en veiligheidshuis en bij de autoriteit persoonsgegevens" in seed

@@ -81,12 +81,19 @@ def test_police_and_om_units_and_routing_articles(config):
     assert "17.5" in config.routing.wjsg.rule.article
 
 
-def test_signatory_is_the_manager_not_a_public_body(config):
-    assert config.signatory.title == "Manager Veiligheidshuis Regio Utrecht"
-    assert config.signatory.public_body is False
-    assert config.bezwaar.applies is False
+def test_signatory_is_the_manager_not_a_public_body(config, seed_text):
+    assert config.signatory.function == "manager van het Veiligheidshuis Regio Utrecht"
+    assert config.signatory.decides is False and config.signatory.mandate is False
     assert config.roles.manager == "Manager"
     assert "18.5" in config.signatory.rule.article
+    # Conv. Bijlage 5: answering inzage requests falls under the Awb, and each controller stays
+    # responsible: a bestuursorgaan's part is its Awb-besluit (UAVG art. 34).
+    seed = collapse(seed_text)
+    assert "beantwoording van inzageverzoeken en klachten over de verwerking van persoonsgegevens etc. vallen onder de awb" in seed
+    assert "Bijlage 5" in config.signatory.rule.article
+    # A joint decision: bezwaar to the beheersorganisatie, gemeente Utrecht (PP 12.3, fn. 4).
+    assert config.bezwaar.addressee == "het college van burgemeester en wethouders van Utrecht"
+    assert config.bezwaar.address == ["Gemeente Utrecht", "Postbus 16200", "3500 CE Utrecht"]
 
 
 def test_forums_per_right(config):
@@ -97,24 +104,37 @@ def test_forums_per_right(config):
     assert "20" in config.rights[RequestType.verzet].rule.article
 
 
-def test_portability_and_eigen_verklaring_not_available(config):
+def test_portability_refused_and_eigen_verklaring_as_aanvulling(config):
     portability = config.rights[RequestType.overdraagbaarheid]
     assert portability.available is False
     assert portability.forum is None
     assert "21.1" in portability.rule.article
     eigen = config.rights[RequestType.eigen_verklaring]
-    assert eigen.available is False
-    assert eigen.rule.note
+    assert eigen.available is True and eigen.handled_as == RequestType.aanvulling
+    assert "art. 16 AVG" in eigen.rule.article
+
+
+@pytest.mark.parametrize(
+    "rtype, article, quote",
+    [
+        (RequestType.inzage, "art. 18.2 Privacyprotocol", "het verzoek wordt binnen vier weken door de manager beantwoord"),
+        (RequestType.correctie, "art. 19.4 Privacyprotocol", "uiterlijk binnen 4 weken na ontvangst van het verzoek"),
+        (RequestType.verzet, "art. 20.4 Privacyprotocol", "binnen 4 weken en draagt er zorg voor dat de beslissing binnen deze 4 weken wordt uitgevoerd"),
+    ],
+)
+def test_four_weeks_per_type_from_the_seed(config, seed_text, rtype, article, quote):
+    period = config.deadlines.period(rtype)
+    assert (period.weeks, period.avg, period.rule.article) == (4, False, article)
+    assert quote in collapse(seed_text)
 
 
 def test_deadline_identity_and_refusal_grounds(config):
-    assert config.deadlines.protocol_weeks == 4
-    assert "18.2" in config.deadlines.protocol_rule.article
     assert config.deadlines.protocol_provides_extension is False
     assert config.deadlines.suspend_for_identity is True
-    assert "18.4" in config.deadlines.suspend_rule.article
+    assert "18.4" not in config.deadlines.suspend_rule.article  # 18.4 is identification, not a stop
     assert config.identity.methods == ["in_persoon"]
     assert "18.4" in config.identity.rule.article
-    assert [g.id for g in config.refusal_grounds] == ["a", "b", "c", "d", "e"]
-    assert config.refusal_ground("b").label == "De voorkoming, opsporing en vervolging van strafbare feiten"
-    assert "16.5" in config.complaint.article
+    assert [g.uavg for g in config.refusal_grounds] == list("abcdefghij")
+    assert config.refusal_ground("b").uavg == "d"  # the old id of 16.6 b: criminal offences
+    assert config.refusal_ground("strafbare-feiten").label.startswith("de voorkoming, het onderzoek")
+    assert "16.5" in config.complaint.article and config.complaint.zvh is True

@@ -1,0 +1,36 @@
+"""May the replies of a request be approved and sent? Reads, never writes (issue 9).
+
+A reply is refused, before anything is written, when:
+
+- it prints a contact detail the region has not confirmed (``unverified``), outside the demo
+  setting (models/letters/contacts.py);
+- it withholds a part without an explanation written for the betrokkene (issue 9 point 8);
+- a partner said it did not supply an item and its true source is not yet established
+  (issue 9 point 12, AVG art. 15(1)(g)).
+"""
+from sqlmodel import Session, select
+
+from models.letters.compose import sendable_problems
+from models.state import REPLY_PREFIX
+from models.tables import Letter, Request, SourceTask
+
+
+def blockers(session: Session, request: Request) -> list[str]:
+    """One Dutch line per reason the unsent replies cannot go out; empty: they can."""
+    from models.letters.replies import withheld_items
+
+    out: list[str] = []
+    letters = session.exec(select(Letter).where(
+        Letter.request_id == request.id, Letter.key.startswith(f"{request.id}:{REPLY_PREFIX}"),
+        Letter.status != "sent",
+    ).order_by(Letter.id)).all()
+    for letter in letters:
+        out += sendable_problems(request, letter)
+    if any(letter.kind in ("inzage_besluit", "weigering") for letter in letters):
+        for registration_id, (_, explanation) in sorted(withheld_items(session, request).items()):
+            if not (explanation or "").strip():
+                out.append(f"gegeven {registration_id} wordt achtergehouden zonder uitleg voor de betrokkene")
+        for task in session.exec(select(SourceTask).where(
+                SourceTask.request_id == request.id, SourceTask.resolved_on.is_(None))):
+            out.append(f"de bron van gegeven {task.registration_id} is nog niet vastgesteld")
+    return list(dict.fromkeys(out))

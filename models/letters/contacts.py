@@ -1,0 +1,164 @@
+"""Can the letters of a region go out? Contact details that work (issue 9 point 18).
+
+Every letter prints the ZVH's postal and visiting address, phone, e-mail and opening hours,
+and a signer who is a person; the identity invitation prints the places; referral letters the
+police and OM bodies; decision letters the bezwaar routes. Where the region file does not
+know a value it says ``unverified``. Such a value is printed as a visible placeholder, the
+letter carries the "VOORBEELD – niet verzenden" marking, and it can be approved and sent
+only under the demo setting (``RECHTENLOKET_DEMO``).
+
+Pure: region configuration and letter contexts in, lists of Dutch problem lines out. The
+actions call :func:`unsendable` before they write anything.
+"""
+from collections.abc import Iterable
+from typing import Any, Optional
+
+from models.region_config import RegionConfig, is_unverified
+
+#: Printed on every letter, in the letterhead and the "Heeft u vragen?" block.
+LETTERHEAD_KEYS = (
+    "letterhead.postal_address",
+    "letterhead.visiting_address",
+    "letterhead.phone",
+    "letterhead.email",
+    "letterhead.opening_hours",
+)
+SIGNATORY_KEYS = ("signatory.name", "signatory.function")
+INTERNAL_SIGNER_KEYS = ("internal_signer.name", "internal_signer.function")
+#: Kinds that can show police or OM bodies (a referral part).
+REFERRAL_KINDS = {"doorverwijzing_betrokkene", "doorzending", "inzage_besluit", "weigering"}
+
+
+class LetterUnsendable(ValueError):
+    """The letter would go out with an unverified or missing contact detail."""
+
+
+def lookup(region: RegionConfig, key: str) -> Any:
+    """The value at a dotted key; list items by index, or by ``id``/``slug``/``name``."""
+    value: Any = region
+    for part in key.split("."):
+        if isinstance(value, (list, tuple)):
+            if part.isdigit():
+                value = value[int(part)]
+                continue
+            match = [v for v in value if part in (getattr(v, "id", None), getattr(v, "slug", None))]
+            if not match:
+                raise KeyError(f"regio {region.id}: geen {key}")
+            value = match[0]
+            continue
+        value = getattr(value, part)
+    return value
+
+
+def static_keys(region: RegionConfig, kind_id: str) -> list[str]:
+    """The region keys a letter of this kind always prints."""
+    from models.letters.kinds import get_kind
+
+    kind = get_kind(kind_id)
+    keys = list(LETTERHEAD_KEYS)
+    keys += SIGNATORY_KEYS if kind.signer == "signatory" else INTERNAL_SIGNER_KEYS
+    if kind_id == "uitnodiging_identificatie":
+        for n, _ in enumerate(region.identity.locations):
+            keys += [f"identity.locations.{n}.address", f"identity.locations.{n}.hours"]
+    return keys
+
+
+def possible_keys(region: RegionConfig, kind_id: str) -> list[str]:
+    """Every region key a letter of this kind may print, whatever the request: the static keys,
+    every routing body for the kinds that can show one, and the region's bezwaar route for
+    the kinds that can be a decision. Partner bezwaar routes depend on who supplied the data
+    and are checked per letter (:func:`letter_problems`)."""
+    from models.letters.kinds import get_kind
+
+    keys = static_keys(region, kind_id)
+    if kind_id in REFERRAL_KINDS:
+        for body in region.routing.bodies:
+            keys.append(f"routing.bodies.{body.id}.address")
+    if get_kind(kind_id).decision or kind_id == "doorverwijzing_betrokkene":
+        keys += ["bezwaar.addressee", "bezwaar.address"]
+    return keys
+
+
+def bad_keys(region: RegionConfig, keys: Iterable[str]) -> list[str]:
+    """The keys whose value is unverified or missing."""
+    return [key for key in dict.fromkeys(keys) if is_unverified(lookup(region, key))]
+
+
+def message(region: RegionConfig, key: str) -> str:
+    value = lookup(region, key)
+    what = "ontbreekt" if value in (None, "", []) else "is nog niet bevestigd (unverified)"
+    return f"regio {region.id}: {key} {what}"
+
+
+def problems(region: RegionConfig, keys: Iterable[str]) -> list[str]:
+    """One Dutch line per key whose value is unverified or missing, naming region and key."""
+    return [message(region, key) for key in bad_keys(region, keys)]
+
+
+def unsendable(region: RegionConfig, kinds: Optional[Iterable[str]] = None) -> list[str]:
+    """The problems that stop letters of ``kinds`` (default: every kind) in this region from
+    going out; empty when they can go out. Ignores the demo setting: the caller decides."""
+    from models.letters.kinds import KINDS
+
+    keys: list[str] = []
+    for kind_id in (kinds if kinds is not None else KINDS):
+        keys += possible_keys(region, kind_id)
+    return problems(region, keys)
+
+
+def blocked(region: RegionConfig, kinds: Optional[Iterable[str]] = None) -> list[str]:
+    """:func:`unsendable`, but empty under the demo setting (then the letters go out marked
+    "VOORBEELD – niet verzenden"). What an action checks before it writes anything."""
+    from models.settings import get_settings
+
+    return [] if get_settings().demo else unsendable(region, kinds)
+
+
+def partner_problems(region: RegionConfig, slugs: Iterable[str]) -> list[str]:
+    """The bezwaar routes of these partners (for decisions on their data)."""
+    keys = []
+    for slug in dict.fromkeys(slugs):
+        partner = region.partner(slug)
+        if partner.bestuursorgaan and partner.bezwaar is not None:
+            keys += [f"partners.{slug}.bezwaar.addressee", f"partners.{slug}.bezwaar.address"]
+    return problems(region, keys)
+
+
+def letter_keys(kind_id: str, ctx) -> list[str]:
+    """The region keys one letter prints: its static keys, plus the routing bodies and the
+    bezwaar routes that are in its context."""
+    region = ctx.region
+    keys = static_keys(region, kind_id)
+    for referral in _referrals(ctx):
+        if referral.body_id:
+            keys.append(f"routing.bodies.{referral.body_id}.address")
+    remedies = getattr(ctx, "remedies", None)
+    if remedies is not None:
+        for route in remedies.bezwaar:
+            keys += [f"{route.key}.addressee", f"{route.key}.address"]
+    return keys
+
+
+#: Named when the letter's own addressee has an unknown address line (e.g. a third party).
+ADDRESSEE_KEY = "addressee.address_lines"
+
+
+def letter_bad_keys(kind_id: str, ctx) -> list[str]:
+    keys = bad_keys(ctx.region, letter_keys(kind_id, ctx))
+    bodies = [list(r.body_address_lines) for r in _referrals(ctx)]
+    lines = list(ctx.addressee.address_lines)
+    if is_unverified(lines) and not any(lines == b[-len(lines):] for b in bodies):
+        keys.append(ADDRESSEE_KEY)  # not a routing body's address (those have their own key)
+    return keys
+
+
+def letter_problems(kind_id: str, ctx) -> list[str]:
+    return problems(ctx.region, letter_keys(kind_id, ctx))
+
+
+def _referrals(ctx) -> list:
+    out = list(getattr(ctx, "referrals", None) or [])
+    single = getattr(ctx, "referral", None)
+    if single is not None:
+        out.append(single)
+    return out
