@@ -1,4 +1,5 @@
 """All SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
+from models.tables.account import Account, AccountRegion, LoginThrottle, WebSession
 from models.tables.audit import AuditEvent
 from models.tables.clock import ClockEvent
 from models.tables.consultation import ConsultationTask, ItemAnswer
@@ -15,6 +16,8 @@ from models.tables.subject import DataSubject
 
 
 __all__ = [
+    "Account",
+    "AccountRegion",
     "ActionEvent",
     "AuditEvent",
     "CaseRegistration",
@@ -26,6 +29,7 @@ __all__ = [
     "ItemAnswer",
     "ItemDecision",
     "Letter",
+    "LoginThrottle",
     "OutboxMessage",
     "Partner",
     "PartnerContact",
@@ -34,4 +38,5 @@ __all__ = [
     "Representative",
     "Request",
     "RequestRight",
+    "WebSession",
 ]
