@@ -52,7 +52,7 @@ class NotSignedIn(StarletteHTTPException):
 
 
 def error_page(status: int, request: Optional[Request] = None, message: Optional[tuple[str, str, str]] = None,
-               code: Optional[str] = None) -> HTMLResponse:
+               code: Optional[str] = None, headers: Optional[dict[str, str]] = None) -> HTMLResponse:
     from web.templating import render_html
 
     title, explanation, advice = message or MESSAGES.get(status, MESSAGES[500 if status >= 500 else 400])
@@ -62,7 +62,6 @@ def error_page(status: int, request: Optional[Request] = None, message: Optional
     except Exception:  # noqa: BLE001 - the error page itself must not fail
         html = (f'<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>{title}</title></head>'
                 f"<body><main><h1>{title}</h1><p>{explanation}</p><p>{advice}</p></main></body></html>")
-    headers = {"Allow": "GET, POST"} if status == 405 else None
     return HTMLResponse(html, status_code=status, headers=headers)
 
 
@@ -90,7 +89,8 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException):
         if isinstance(exc, NotSignedIn) and request.method in ("GET", "HEAD"):
             return _login_redirect(request)
-        return error_page(exc.status_code, request)
+        allow = (exc.headers or {}).get("Allow")  # a 405 says which methods there are
+        return error_page(exc.status_code, request, headers={"Allow": allow} if allow else None)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):

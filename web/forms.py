@@ -5,7 +5,7 @@ Every page form follows one pattern (see ``web/pages/login.py``)::
     form = await read_form(request)                    # CSRF already checked (web/middleware.py)
     state = FormState.from_form(form, labels_of(MyInput))
     try:
-        data = MyInput.model_validate(form.nested())
+        data = MyInput.model_validate(form.nested(lists=["types"]))  # checkbox groups are lists
     except ValidationError as exc:
         state.add_validation_error(exc)                # Dutch, per field (models/validation.py)
         return render(request, "my.html.j2", status_code=422, form=state)

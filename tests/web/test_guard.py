@@ -123,6 +123,7 @@ def test_security_headers_on_every_kind_of_response(guarded, loaded):
     login(guarded, "coord.drenthe")
     responses += [guarded.get("/"), guarded.get("/proef/beheer")]
     assert [r.status_code for r in responses] == [200, 404, 200, 500, 403, 405, 413, 200, 403]
+    assert responses[5].headers["allow"] == "POST"
     for answer in responses:
         _assert_secure_headers(answer)
     css = guarded.get("/static/nlds/components/index.css")
