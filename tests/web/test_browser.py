@@ -19,6 +19,10 @@ def test_keyboard_only_login_journey(loaded, live_server, page):
     assert page.url.startswith(live_server + "/inloggen?volgende=")
     check_accessibility(page)
     screenshot(page, "inloggen")
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    screenshot(page, "inloggen-telefoon")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # the first Tab reaches the skip link, which is then visible, and leads to the content
     page.keyboard.press("Tab")
@@ -75,6 +79,11 @@ def test_other_pages_pass_the_accessibility_check(loaded, live_server, page):
     page.goto(live_server + "/bestaat-niet")
     check_accessibility(page)
     screenshot(page, "fout-404")
+
+    page.set_viewport_size({"width": 360, "height": 740})  # a phone: the page reflows (WCAG 1.4.10)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    screenshot(page, "fout-404-telefoon")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto(live_server + "/proef/formulier")
     check_accessibility(page)
