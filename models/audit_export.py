@@ -27,6 +27,12 @@ LOCAL = ZoneInfo("Europe/Amsterdam")
 # One Dutch label per action code. tests/test_audit_export.py checks that every code the
 # application records has one.
 ACTION_LABELS = {
+    "account.added": "Account aangemaakt",
+    "account.disabled": "Account uitgeschakeld",
+    "auth.login": "Ingelogd",
+    "auth.login_failed": "Inloggen mislukt",
+    "auth.logout": "Uitgelogd",
+    "page.viewed": "Pagina met persoonsgegevens bekeken",
     "audit.rechained": "Auditspoor opnieuw gekoppeld met sleutel (migratie)",
     "clock.extended": "Termijn verlengd",
     "consultation.answered": "Partner heeft geantwoord",

@@ -37,6 +37,9 @@ def sync_sqlite_triggers(conn: Connection) -> None:
         "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE :p"), {"p": PREFIX + "%"}).scalars()
     for name in list(existing):
         conn.execute(text(f"DROP TRIGGER {name}"))
+    present = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars())
     for table, columns in limits().items():
+        if table not in present:  # a table not migrated yet (while writing its revision)
+            continue
         for event in ("INSERT", "UPDATE"):
             conn.execute(text(_trigger(table, columns, event)))

@@ -1,4 +1,5 @@
 """All SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
+from models.tables.account import Account, AccountRegion, LoginThrottle, WebSession
 from models.tables.audit import AuditEvent
 from models.tables.clock import ClockEvent
 from models.tables.consultation import ConsultationTask, ItemAnswer, SourceTask
@@ -17,6 +18,8 @@ from models.tables.subject import DataSubject
 
 
 __all__ = [
+    "Account",
+    "AccountRegion",
     "ActionEvent",
     "AuditEvent",
     "CaseRegistration",
@@ -30,6 +33,7 @@ __all__ = [
     "ItemDecision",
     "KeyringEntry",
     "Letter",
+    "LoginThrottle",
     "OutboxMessage",
     "Partner",
     "PartnerContact",
@@ -39,4 +43,5 @@ __all__ = [
     "Request",
     "RequestRight",
     "SourceTask",
+    "WebSession",
 ]

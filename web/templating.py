@@ -1,0 +1,51 @@
+"""Rendering the pages: one Jinja2 environment over templates/web/, and ``render`` that gives
+every page what the layout needs (who is signed in, the CSRF token, the app name)."""
+from functools import lru_cache
+from typing import Any, Optional
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from models.accounts import ROLE_NAMES
+from models.settings import get_settings
+from web.sessions import csrf_token
+
+APP_NAME = "Rechtenloket"
+
+
+@lru_cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(get_settings().templates_dir / "web"),
+        autoescape=select_autoescape(("html", "j2")),
+        undefined=StrictUndefined,  # a missing value is an error in the tests, not a blank
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["app_name"] = APP_NAME
+    return env
+
+
+def page_context(request: Optional[Request]) -> dict[str, Any]:
+    """What the layout (templates/web/base.html.j2) reads on every page."""
+    state = getattr(request, "state", None)
+    principal = getattr(state, "principal", None)
+    binding = getattr(state, "csrf_binding", None)
+    return {
+        "principal": principal,
+        "username": getattr(state, "username", None),
+        "role_name": ROLE_NAMES.get(principal.role) if principal else None,
+        "csrf_token": csrf_token(binding) if binding else "",
+        "current_path": request.url.path if request is not None else "/",
+    }
+
+
+def render_html(request: Optional[Request], template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**page_context(request), **context)
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A page. A browser without a session gets its anonymous CSRF cookie with the first
+    page that needs a token (web/middleware.py sets it)."""
+    return HTMLResponse(render_html(request, template, **context), status_code=status_code)
