@@ -122,6 +122,9 @@ def run(
             env["PREFECT_API_URL"] = f"http://127.0.0.1:{prefect_port}/api"
             _wait_for(f"{env['PREFECT_API_URL']}/health", server, "de Prefect-server")
         env["RECHTENLOKET_DISPATCH"] = "deployment"
+        # The web app listens on 127.0.0.1 over plain http here; behind a TLS proxy set it to true.
+        env.setdefault("RECHTENLOKET_WEB_BEHIND_TLS", "false")
+        env.setdefault("RECHTENLOKET_WEB_PREFECT_UI_URL", env["PREFECT_API_URL"].removesuffix("/api"))
         supervisor.start("deployments", [sys.executable, "-m", "flows.serve"], env)
         web = supervisor.start("web", [sys.executable, "-m", "uvicorn", "web.app:app", "--host", "127.0.0.1",
                                        "--port", str(web_port), "--no-access-log"], env)

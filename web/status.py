@@ -46,9 +46,43 @@ def partner_name(db: Session, principal: Principal) -> Optional[str]:
                                               Partner.region_id.in_(sorted(principal.regions)))).first()
 
 
-def next_sweep_at() -> Optional[datetime]:
-    """When the daily SLA sweep runs next, or None while that is not known.
+_NEXT_SWEEP: dict = {}
+_CACHE_SECONDS = 60
 
-    The runtime (issue 10: the scheduled ``sla-sweep`` deployment) fills this in; until then
-    the start page says "nog niet bekend"."""
-    return None
+
+def next_sweep_at() -> Optional[datetime]:
+    """When the scheduled ``sla-sweep`` deployment runs next, asked of the Prefect server
+    (at most once a minute per process); None when there is no server, no deployment or no
+    answer within two seconds — the start page then says "nog niet bekend"."""
+    import time
+
+    cached = _NEXT_SWEEP.get("value")
+    # "Not known" is asked again soon: the server schedules the runs a little after it starts.
+    if cached is not None and time.monotonic() - cached[0] < (_CACHE_SECONDS if cached[1] else 5):
+        return cached[1]
+    value = _ask_prefect()
+    _NEXT_SWEEP["value"] = (time.monotonic(), value)
+    return value
+
+
+def _ask_prefect() -> Optional[datetime]:
+    from flows.dispatch import SWEEP_DEPLOYMENT, _api_url
+
+    if not _api_url():
+        return None
+    try:
+        from prefect.client.orchestration import get_client
+        from prefect.client.schemas.filters import (DeploymentFilter, DeploymentFilterName, FlowRunFilter,
+                                                    FlowRunFilterState, FlowRunFilterStateType)
+        from prefect.client.schemas.objects import StateType
+        from prefect.client.schemas.sorting import FlowRunSort
+
+        with get_client(sync_client=True) as client:
+            runs = client.read_flow_runs(
+                deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[SWEEP_DEPLOYMENT.split("/")[1]])),
+                flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(
+                    any_=[StateType.SCHEDULED]))),
+                sort=FlowRunSort.EXPECTED_START_TIME_ASC, limit=1)
+    except Exception:  # noqa: BLE001 - the start page must never fail for this
+        return None
+    return runs[0].expected_start_time if runs else None
