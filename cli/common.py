@@ -18,7 +18,7 @@ from typer.exceptions import Abort
 import typer
 from typer.core import TyperGroup
 
-from models.region_config import ConfigError, RegionConfig, load_regions
+from models.region_config import ConfigError, RegionConfig, configured_regions
 from models.settings import get_settings
 from models.validation import one_line
 
@@ -45,7 +45,8 @@ def print_json(data: Any) -> None:
 
 
 def regions() -> dict[str, RegionConfig]:
-    return load_regions(get_settings().config_dir)
+    """The configured regions, loaded and validated once per process (models.region_config)."""
+    return configured_regions()
 
 
 def region(region_id: str) -> RegionConfig:

@@ -44,17 +44,13 @@ def preview(
     from models.letters.kinds import UnknownKind, get_kind
     from models.letters.render import LetterIncomplete, PdfUnavailable, render_html, render_pdf
     from models.letters.samples import sample_context
-    from models.region_config import ConfigError, load_regions
-    from models.settings import get_settings
+    from cli.common import regions as configured
 
     try:
         letter_kind = get_kind(kind)
     except UnknownKind as exc:
         _fail(str(exc))
-    try:
-        regions = load_regions(get_settings().config_dir)
-    except ConfigError as exc:
-        _fail(str(exc))
+    regions = configured()  # a broken config file: one line naming the file and the key
     if region not in regions:
         _fail(f"onbekende regio {region!r} (bekend: {', '.join(sorted(regions))})")
     if out.exists() and not out.is_dir():

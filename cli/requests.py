@@ -86,7 +86,7 @@ def _print_view(request_id: str, today: date, as_json: bool) -> None:
     from models.views import request_view
 
     with session_scope() as s:
-        view = request_view(s, s.get(Request, request_id), today)
+        view = request_view(s, s.get(Request, request_id), today).model_dump(mode="json")
     if as_json:
         print_json(view)
         return

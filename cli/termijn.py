@@ -25,7 +25,7 @@ from models.deadlines import (
 )
 from models.actions.inputs import EARLIEST, LATEST
 from models.enums import RequestType
-from models.holiday_config import load_decree_days
+from models.state import decree_days as state_decree_days
 from models.region_config import ConfigError
 from models.settings import get_settings
 
@@ -115,10 +115,7 @@ def termijn(
         _fail("--zonder-uitvoering en --executed-on sluiten elkaar uit")
 
     config = _region(region)  # fails with "onbekende regio" or the config error
-    try:
-        decree_days = tuple(load_decree_days(get_settings().config_dir / "holidays.yaml"))
-    except ConfigError as exc:
-        _fail(str(exc))
+    decree_days = state_decree_days()  # loaded and checked once per process
 
     try:
         clock = compute_clock(

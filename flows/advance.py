@@ -221,7 +221,7 @@ def advance_directly(request_id: str, as_of: str) -> dict:
 def open_request_ids() -> list[str]:
     with session_scope() as session:
         return list(session.exec(select(Request.id).where(
-            Request.status.not_in([RequestStatus.closed.value, RequestStatus.withdrawn.value])
+            Request.status != RequestStatus.closed.value
         ).order_by(Request.created_at, Request.id)))
 
 

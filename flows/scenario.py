@@ -167,7 +167,7 @@ def play(scenario: Scenario, advance: Callable[[str, str], dict] = advance_reque
 
 def final_view(scenario: Scenario, request_id: str) -> dict:
     with session_scope() as s:
-        return request_view(s, s.get(Request, request_id), scenario_end(scenario))
+        return request_view(s, s.get(Request, request_id), scenario_end(scenario)).model_dump(mode="json")
 
 
 def scenario_end(scenario: Scenario) -> date:

@@ -18,7 +18,8 @@ from models.enums import ClockEventKind, RequestStatus, RequestType, TaskStatus
 from models.holidays import add_working_days
 from models.letters import compose, replies
 from models.letters import context as c
-from models.lifecycle import NEEDS_EXECUTION, Step, Wait, next_step
+from models import lifecycle
+from models.lifecycle import Step, Wait, next_step
 from models.region_config import get_region
 from models.state import clocks, decree_days, registrations, rights, routing_plan, snapshot
 from models.tables import ClockEvent, ConsultationTask, IdentityCheck, Partner, Referral, Request
@@ -76,7 +77,7 @@ def acknowledge(session: Session, request: Request, today: date) -> None:
             representative=request.requester_kind != "betrokkene",
         )
         compose.issue(session, request, "uitnodiging_identificatie", "identity-invite", invite, ACTOR, send_now=True)
-    _set_status(session, request, RequestStatus.awaiting_identity, today)
+    _set_status(session, request, lifecycle.STATUS_AFTER[Step.acknowledge], today)
 
 
 # ------------------------------------------------------------------ route
@@ -98,7 +99,7 @@ def route(session: Session, request: Request, today: date) -> None:
         if row is None:
             row = Referral(
                 request_id=request.id, partner_id=partner.id, target=ref.target.value,
-                request_types=",".join(t.value for t in ref.request_types),
+                request_types=[t.value for t in ref.request_types],
                 reference=f"{request.reference}-D{n}", sent_on=today,
             )
             session.add(row)
@@ -128,13 +129,13 @@ def route(session: Session, request: Request, today: date) -> None:
         _new_deadline_notice(session, request, check, to, today)
     audit.record(session, ACTOR, "request.routed", request.id, referrals=len(plan.referrals),
                  consultations=len(plan.consultations), standard_refusals=[t.value for t in plan.standard_refusals])
-    if plan.consultations:
-        _set_status(session, request, RequestStatus.consulting, today)
-        return
-    if not plan.referrals and any(region.rights[RequestType(r.type)].available for r in rights(session, request.id)):
-        replies.draft_no_data(session, request, today, ACTOR)
-    replies.draft_all(session, request, today, ACTOR)  # standard refusals (the rest has no outcome)
-    _set_status(session, request, RequestStatus.replying, today)
+    handled = sum(region.rights[RequestType(r.type)].available for r in rights(session, request.id))
+    outcome = lifecycle.after_routing(len(plan.consultations), len(plan.referrals), handled)
+    if outcome.status == RequestStatus.replying:
+        if outcome.no_data_reply:
+            replies.draft_no_data(session, request, today, ACTOR)
+        replies.draft_all(session, request, today, ACTOR)  # standard refusals (the rest has no outcome)
+    _set_status(session, request, outcome.status, today)
 
 
 def _new_deadline_notice(session: Session, request: Request, check, to, today: date) -> None:
@@ -192,7 +193,7 @@ def open_consultation(session: Session, request: Request, partner_slug: str, tod
 
 
 def to_deliberation(session: Session, request: Request, today: date) -> None:
-    _set_status(session, request, RequestStatus.deliberating, today)
+    _set_status(session, request, lifecycle.STATUS_AFTER[Step.to_deliberation], today)
 
 
 # ------------------------------------------------------------------ decided
@@ -201,18 +202,14 @@ def to_deliberation(session: Session, request: Request, today: date) -> None:
 def after_decision(session: Session, request: Request, today: date) -> None:
     """Wait for execution where a granted change must be carried out; otherwise draft the
     replies (and tell recipients of changed data, AVG art. 19) and move to replying."""
-    rows = rights(session, request.id)
-    pending = [
-        r for r in rows
-        if RequestType(r.type) in NEEDS_EXECUTION and r.outcome in ("granted", "partly") and r.executed_on is None
-    ]
-    if pending:
-        if request.status != RequestStatus.executing.value:
-            _set_status(session, request, RequestStatus.executing, today)
+    status = lifecycle.after_decision(snapshot(session, request).rights)
+    if status == RequestStatus.executing:
+        if request.status != status.value:
+            _set_status(session, request, status, today)
         return
     replies.draft_all(session, request, today, ACTOR)
     replies.notify_recipients(session, request, today, ACTOR)
-    _set_status(session, request, RequestStatus.replying, today)
+    _set_status(session, request, status, today)
 
 
 # ------------------------------------------------------------------ close
@@ -226,7 +223,7 @@ def close(session: Session, request: Request, today: date) -> None:
             session.add(r)
     request.closed_on = today
     request.delete_after = today + relativedelta(years=region.retention.request_file_years)
-    _set_status(session, request, RequestStatus.closed, today)
+    _set_status(session, request, lifecycle.STATUS_AFTER[Step.close], today)
 
 
 # ------------------------------------------------------------------ daily sweep

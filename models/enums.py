@@ -45,7 +45,6 @@ class RoutingTarget(StrEnum):
     politie_privacyfunctionaris = "politie_privacyfunctionaris"
     parket_privacyfunctionaris = "parket_privacyfunctionaris"
     parket_generaal_bjz = "parket_generaal_bjz"
-    consultation = "consultation"  # AVG data: consultation task to the supplying partner
 
 
 class Channel(StrEnum):
@@ -74,13 +73,11 @@ class RequestStatus(StrEnum):
     executing = "executing"
     replying = "replying"
     closed = "closed"
-    withdrawn = "withdrawn"
 
 
 class TaskStatus(StrEnum):
     open = "open"
     answered = "answered"
-    cancelled = "cancelled"
 
 
 class DecisionOutcome(StrEnum):

@@ -94,3 +94,37 @@ def next_step(s: Snapshot) -> Step | Wait:
     if s.status == RequestStatus.replying:
         return Wait.sending if s.replies_unsent else Step.close
     return Wait.nothing
+
+
+# ------------------------------------------------------------------ where a step leaves the request
+#
+# The steps (flows/steps.py) do the work; which status a request has after a step is decided
+# here and nowhere else.
+
+#: Steps that always end in the same status.
+STATUS_AFTER = {
+    Step.acknowledge: RequestStatus.awaiting_identity,
+    Step.to_deliberation: RequestStatus.deliberating,
+    Step.close: RequestStatus.closed,
+}
+
+
+@dataclass(frozen=True)
+class AfterRouting:
+    status: RequestStatus
+    no_data_reply: bool  # the ZVH itself has nothing: a "geen gegevens" reply is its answer
+
+
+def after_routing(consultations: int, referrals: int, handled_rights: int) -> AfterRouting:
+    """Consult the supplying partners if there are any; otherwise reply at once: with "geen
+    gegevens" when nothing went to the police or the OM either, while a right is handled (the
+    referral notice is the answer when only police or OM data were found; standard refusals
+    answer the rights the region does not provide)."""
+    if consultations:
+        return AfterRouting(RequestStatus.consulting, no_data_reply=False)
+    return AfterRouting(RequestStatus.replying, no_data_reply=referrals == 0 and handled_rights > 0)
+
+
+def after_decision(rights: tuple[RightState, ...]) -> RequestStatus:
+    """Executing while a granted change still has to be carried out; then replying."""
+    return RequestStatus.executing if any(r.needs_execution for r in rights) else RequestStatus.replying

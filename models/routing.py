@@ -42,10 +42,6 @@ class RoutingPlan:
     # rights the region's protocol does not give, e.g. overdraagbaarheid).
     standard_refusals: tuple[RequestType, ...] = field(default=())
 
-    @property
-    def no_data(self) -> bool:
-        return not self.referrals and not self.consultations
-
 
 def plan_routing(
     region: RegionConfig, request_types: list[RequestType], items: list[Item]

@@ -24,7 +24,6 @@ from models.tables import (
     RequestRight,
 )
 
-REPLY_PREFIX = "reply:"  # letter keys of replies to the betrokkene that need approval
 
 
 @lru_cache
@@ -64,7 +63,7 @@ def snapshot(session: Session, request: Request) -> Snapshot:
     region = get_region(request.region_id)
     tasks = list(session.exec(select(ConsultationTask).where(ConsultationTask.request_id == request.id)))
     replies = list(session.exec(
-        select(Letter).where(Letter.request_id == request.id, Letter.key.startswith(f"{request.id}:{REPLY_PREFIX}"))
+        select(Letter).where(Letter.request_id == request.id, Letter.reply.is_(True))
     ))
     planned = len(routing_plan(session, request).consultations) if request.status == RequestStatus.consulting else 0
     return Snapshot(
@@ -146,7 +145,7 @@ def execution_required(session: Session, request: Request, right: RequestRight) 
     own = [r for r in registrations(session, request) if r.regime == "avg"]
     if not own:
         return False
-    if request.status in (RequestStatus.replying.value, RequestStatus.closed.value, RequestStatus.withdrawn.value):
+    if request.status in (RequestStatus.replying.value, RequestStatus.closed.value):
         return False  # answered without a decision of our own: nothing to carry out
     return None
 

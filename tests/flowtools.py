@@ -16,7 +16,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def state(engine, request_id: str, now) -> dict:
     """Request view, letters, outbox and audit trail, without ids and timestamps."""
     with Session(engine) as s:
-        view = request_view(s, s.get(Request, request_id), now)
+        view = request_view(s, s.get(Request, request_id), now).model_dump(mode="json")
         for letter in view["letters"]:
             letter.pop("id")
         view.pop("id")

@@ -35,3 +35,20 @@ def test_granted_changes_wait_for_execution_refusals_do_not():
     assert next_step(snap(S.executing, rights=[right(T.verzet, O.granted, executed=True)])) == Step.after_decision
     assert next_step(snap(S.executing, rights=[right(T.correctie, O.refused)])) == Step.after_decision
     assert next_step(snap(S.executing, rights=[right(T.inzage, O.granted)])) == Step.after_decision
+
+
+def test_where_a_step_leaves_the_request():
+    """The state machine in one place: the steps ask models.lifecycle which status follows."""
+    from models.enums import DecisionOutcome, RequestStatus, RequestType
+    from models.lifecycle import STATUS_AFTER, after_decision, after_routing
+
+    assert STATUS_AFTER[Step.acknowledge] == RequestStatus.awaiting_identity
+    assert after_routing(2, 1, 1).status == RequestStatus.consulting
+    assert after_routing(0, 1, 1) == after_routing(0, 1, 1)  # only police/OM: the referral notice answers
+    assert not after_routing(0, 1, 1).no_data_reply and after_routing(0, 0, 1).no_data_reply
+    assert not after_routing(0, 0, 0).no_data_reply  # only standard refusals
+    pending = RightState(RequestType.verwijdering, True, DecisionOutcome.granted, executed=False, replied=False)
+    done = RightState(RequestType.verwijdering, True, DecisionOutcome.granted, executed=True, replied=False)
+    refused = RightState(RequestType.verzet, True, DecisionOutcome.refused, executed=False, replied=False)
+    assert after_decision((pending, refused)) == RequestStatus.executing
+    assert after_decision((done, refused)) == RequestStatus.replying

@@ -262,3 +262,29 @@ def test_there_is_no_way_back(old_url):
     with pytest.raises(ValueError, match="gaat niet terug"):
         command.downgrade(alembic_config(), "0002")
     assert _version() == _head()
+
+
+def test_upgrade_0008_reads_reply_keys_and_lists_into_columns(old_url):
+    """Migration 0008: a reply letter's right comes from its key once, into columns; the
+    comma-joined lists become JSON lists."""
+    from models.db import get_engine
+    from models.schema import upgrade_database
+    from models.tables import Deliberation, Letter, Referral
+
+    _build_at_0002(old_url)
+    command.upgrade(alembic_config(), "0006")
+    rid = "r" * 32
+    with get_engine().begin() as conn:
+        partner = conn.execute(sa.text("SELECT id FROM partner")).scalar_one()
+        conn.execute(sa.text("UPDATE letter SET key = :k WHERE id = 1"), {"k": f"{rid}:reply:verzet"})
+        conn.execute(sa.text("INSERT INTO referral (request_id, partner_id, target, request_types, reference) "
+                             "VALUES (:r, :p, 'wpg_loket', 'inzage,verzet', 'ZVHF-2026-0001-D1')"),
+                     {"r": rid, "p": partner})
+        conn.execute(sa.text("INSERT INTO deliberation (request_id, forum, held_on, participants) "
+                             "VALUES (:r, 'casusoverleg', '2026-03-11', 'gemeente-leeuwarden,politie')"), {"r": rid})
+    upgrade_database()
+    with Session(get_engine()) as s:
+        letter = s.get(Letter, 1)
+        assert (letter.reply, letter.right_type) == (True, "verzet")
+        assert s.exec(select(Referral)).one().request_types == ["inzage", "verzet"]
+        assert s.exec(select(Deliberation)).one().participants == ["gemeente-leeuwarden", "politie"]

@@ -49,15 +49,20 @@ def test_verzet_goes_to_police_privacyfunctionaris_and_parket_generaal(region_id
 
 
 def test_no_data_is_an_answer_too():
+    from models.enums import RequestStatus
+    from models.lifecycle import after_routing
+
     plan = plan_routing(REGIONS["drenthe"], [T.inzage], [])
-    assert plan.no_data and not plan.standard_refusals
+    assert not plan.referrals and not plan.consultations and not plan.standard_refusals
+    outcome = after_routing(len(plan.consultations), len(plan.referrals), handled_rights=1)
+    assert outcome.status == RequestStatus.replying and outcome.no_data_reply
 
 
 @pytest.mark.parametrize("region_id", sorted(REGIONS))
 def test_portability_is_a_standard_refusal_that_routes_nothing(region_id):
     _, _, _, items = _items(REGIONS[region_id])
     plan = plan_routing(REGIONS[region_id], [T.overdraagbaarheid], items)
-    assert plan.no_data and plan.standard_refusals == (T.overdraagbaarheid,)
+    assert not plan.referrals and not plan.consultations and plan.standard_refusals == (T.overdraagbaarheid,)
 
 
 def test_eigen_verklaring_is_handled_in_every_region():

@@ -8,11 +8,11 @@ from models.enums import RequestStatus, Role, TaskStatus
 from models.principal import Principal
 from models.tables import ConsultationTask, Partner, Region, Request
 
-FINISHED = (RequestStatus.closed.value, RequestStatus.withdrawn.value)
+FINISHED = (RequestStatus.closed.value,)
 
 
 def open_requests(db: Session, principal: Principal) -> int:
-    """Requests not closed or withdrawn, in the principal's regions."""
+    """Requests not closed, in the principal's regions."""
     query = select(func.count()).select_from(Request).where(Request.status.not_in(FINISHED))
     if not principal.all_regions:
         query = query.where(Request.region_id.in_(sorted(principal.regions)))

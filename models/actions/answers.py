@@ -174,7 +174,7 @@ def edit_explanation(session: Session, request_id: str, data: ExplanationInput, 
     key = event_key("explain", request.id, data)
     if (earlier := previous(session, key)) is not None:
         return repeat_of(earlier, request)
-    if request.status in (RequestStatus.closed.value, RequestStatus.withdrawn.value):
+    if request.status == RequestStatus.closed.value:
         raise ActionError("het verzoek is al afgesloten")
     answer = _answer_for(session, request.id, data.registration_id)
     if answer is None or not answer.withhold:

@@ -131,7 +131,7 @@ def record_decision(session: Session, request_id: str, data: DeliberationInput, 
                 and d.registration_id is None and not any(correction(session, request.id, i) for i in own_items)):
             raise ActionError(f"{where}: geen partner gaf een verbeterde tekst: {d.type.value} kan niet worden toegewezen")
     delib = Deliberation(
-        request_id=request.id, forum=data.forum, held_on=data.held_on, participants=",".join(data.participants)
+        request_id=request.id, forum=data.forum, held_on=data.held_on, participants=list(data.participants)
     )
     session.add(delib)
     for d in data.decisions:

@@ -46,7 +46,7 @@ def record_identity(session: Session, request_id: str, data: IdentityInput, acto
         raise ActionError(f"method: {data.method!r} is in deze regio niet toegestaan (wel: {allowed})")
     not_in_future(data.checked_on, today, "datum identificatie")
     not_before(data.checked_on, request.first_received_on, "datum identificatie", "de ontvangst van het verzoek")
-    if request.status in (RequestStatus.closed, RequestStatus.withdrawn):
+    if request.status == RequestStatus.closed.value:
         raise ActionError("het verzoek is al afgesloten")
     existing = session.exec(select(IdentityCheck).where(IdentityCheck.request_id == request.id)).first()
     if existing is not None:

@@ -24,7 +24,7 @@ from models.letters import compose
 from models.letters import context as c
 from models.letters.approval import blockers
 from models.letters.replies import redate_drafts
-from models.state import REPLY_PREFIX, clock_input, rights
+from models.state import clock_input, rights
 from models.tables import ClockEvent, Letter, RequestRight
 
 
@@ -40,7 +40,7 @@ def send_replies(session: Session, request_id: str, actor: str, today: date) -> 
                                                           RequestStatus.deliberating.value) else ""
         raise ActionError(f"er liggen geen antwoorden klaar (status: {request.status}){hint}")
     letters = session.exec(select(Letter).where(
-        Letter.request_id == request.id, Letter.key.startswith(f"{request.id}:{REPLY_PREFIX}"),
+        Letter.request_id == request.id, Letter.reply.is_(True),
         Letter.status != "sent",
     ).order_by(Letter.id)).all()
     if not letters:
@@ -52,8 +52,7 @@ def send_replies(session: Session, request_id: str, actor: str, today: date) -> 
     by_type = {r.type: r for r in rights(session, request.id)}
     for letter in letters:
         compose.send(session, request, letter, actor)
-        answered = letter.key.rsplit(":", 1)[1]
-        targets = list(by_type.values()) if answered == "geen_gegevens" else [by_type[answered]]
+        targets = [by_type[letter.right_type]] if letter.right_type else list(by_type.values())
         for right in targets:
             right.replied_on = right.replied_on or today
             session.add(right)
@@ -79,7 +78,7 @@ def record_extension(session: Session, request_id: str, data: ExtensionInput, ac
     not_before(data.recorded_on, request.first_received_on, "datum verlenging", "de ontvangst van het verzoek")
     if len(data.reason) < 10:
         raise ActionError("reason: geef een reden van minstens 10 tekens (AVG art. 12 lid 3)")
-    if request.status in (RequestStatus.closed.value, RequestStatus.withdrawn.value):
+    if request.status == RequestStatus.closed.value:
         raise ActionError("het verzoek is al afgesloten")
     right = session.exec(select(RequestRight).where(
         RequestRight.request_id == request.id, RequestRight.type == data.type.value)).first()

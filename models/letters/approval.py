@@ -11,7 +11,6 @@ A reply is refused, before anything is written, when:
 from sqlmodel import Session, select
 
 from models.letters.compose import sendable_problems
-from models.state import REPLY_PREFIX
 from models.tables import Letter, Request, SourceTask
 
 
@@ -21,7 +20,7 @@ def blockers(session: Session, request: Request) -> list[str]:
 
     out: list[str] = []
     letters = session.exec(select(Letter).where(
-        Letter.request_id == request.id, Letter.key.startswith(f"{request.id}:{REPLY_PREFIX}"),
+        Letter.request_id == request.id, Letter.reply.is_(True),
         Letter.status != "sent",
     ).order_by(Letter.id)).all()
     for letter in letters:

@@ -8,7 +8,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from models import outbox
-from models.enums import DecisionOutcome, NotificationChannel, RequestType
+from models.enums import NotificationChannel, RequestType
 from models.letters import context as c
 from models.letters import contacts, store
 from models.letters.kinds import Recipient, get_kind
@@ -136,8 +136,12 @@ def issue(
     partner: Partner | None = None,
     recipient_label: str | None = None,
     redate: bool = False,
+    right: RequestType | None = None,
 ) -> Letter:
     """Render and keep a letter (idempotent on its key); send it now unless it needs approval.
+
+    A letter that is not sent now is a reply to the betrokkene, answering ``right`` (None:
+    every right the ZVH handles, as the "geen gegevens" letter does).
 
     With ``redate`` an existing draft is rendered again from ``ctx`` (its new date) and
     edited; a letter that is approved or sent is never touched."""
@@ -150,6 +154,7 @@ def issue(
     letter = store.create_draft(
         session, request.id, kind_id, letter_key(request, key_suffix), html, actor,
         recipient_partner_id=partner.id if partner else None,
+        reply=not send_now, right_type=right.value if right else None,
     )
     if send_now:
         send(session, request, letter, actor, recipient_label=recipient_label)
@@ -217,10 +222,6 @@ def withheld_part(region: RegionConfig, item: c.DataItem, ground: str, motivatio
         description=f"{item.category}, in casus {item.casus}",
         motivation=motivation, supplier=item.supplier,
     )
-
-
-def outcome_of(right_outcome: str | None) -> DecisionOutcome:
-    return DecisionOutcome(right_outcome) if right_outcome else DecisionOutcome.refused
 
 
 def types_of(values) -> list[RequestType]:

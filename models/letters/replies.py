@@ -17,7 +17,9 @@ from models.letters import compose
 from models.letters import context as c
 from models.letters.categories import REGIME_LABELS, mark_of
 from models.region_config import get_region, running_name
-from models.state import REPLY_PREFIX, registrations, rights
+from models.state import registrations, rights
+
+REPLY_PREFIX = "reply:"  # the idempotency keys of replies to the betrokkene
 from models.tables import (
     CaseRegistration,
     ConsultationTask,
@@ -115,7 +117,7 @@ def _standard_refusal(session, request, rtype, today, actor, redate) -> None:
             **compose.base(session, request, today, to, "weigering_overdraagbaarheid"), **compose.received(request),
             other_request_types=[t for t in all_types if t != rtype], remedies=joint,
         )
-        compose.issue(session, request, "weigering_overdraagbaarheid", key, ctx, actor, send_now=False, redate=redate)
+        compose.issue(session, request, "weigering_overdraagbaarheid", key, ctx, actor, send_now=False, redate=redate, right=rtype)
         return
     rule = region.rights[rtype]  # a right this region's protocol does not provide
     ctx = c.WeigeringContext(
@@ -130,7 +132,7 @@ def _standard_refusal(session, request, rtype, today, actor, redate) -> None:
             motivation=rule.rule.note or "Het protocol voorziet hier niet in.",
         )],
     )
-    compose.issue(session, request, "weigering", key, ctx, actor, send_now=False, redate=redate)
+    compose.issue(session, request, "weigering", key, ctx, actor, send_now=False, redate=redate, right=rtype)
 
 
 def _answers(session: Session, request: Request) -> dict[int, ItemAnswer]:
@@ -145,7 +147,7 @@ def referrals(session: Session, request: Request) -> list[c.Referral]:
     for row in session.exec(select(Referral).where(Referral.request_id == request.id).order_by(Referral.id)):
         partner = session.get(Partner, row.partner_id)
         body = region.routing_body(RoutingTarget(row.target), partner.unit)
-        out.append(c.Referral.for_body(body, row.reference, compose.types_of(row.request_types.split(",")),
+        out.append(c.Referral.for_body(body, row.reference, compose.types_of(row.request_types),
                                        row.sent_on))
     return out
 
@@ -242,14 +244,14 @@ def _inzage(session, request, right, today, actor, redate) -> None:
             retention=compose.retention(region), items=shown, withheld=withheld,
             referrals=referrals(session, request), remedies=remedies,
         )
-        compose.issue(session, request, "inzage_besluit", key, ctx, actor, send_now=False, redate=redate)
+        compose.issue(session, request, "inzage_besluit", key, ctx, actor, send_now=False, redate=redate, right=rtype)
     else:
         ctx = c.WeigeringContext(
             **compose.base(session, request, today, to, "weigering"), **compose.received(request),
             request_type=rtype, full=True, withheld=withheld, referrals=referrals(session, request),
             remedies=remedies,
         )
-        compose.issue(session, request, "weigering", key, ctx, actor, send_now=False, redate=redate)
+        compose.issue(session, request, "weigering", key, ctx, actor, send_now=False, redate=redate, right=rtype)
 
 
 def _verzet(session, request, right, today, actor, redate) -> None:
@@ -295,6 +297,7 @@ def _verzet(session, request, right, today, actor, redate) -> None:
         remedies=compose.remedies(session, request, [reg for reg, _ in decided]),
     )
     compose.issue(session, request, "besluit_verzet", f"{REPLY_PREFIX}verzet", ctx, actor, send_now=False,
+                  right=RequestType.verzet,
                   redate=redate)
 
 
@@ -320,7 +323,7 @@ def _correction(session, request, right, today, actor, redate) -> None:
         recipients_informed=[r.name for r in notice_recipients(session, request, rtype)],
         remedies=compose.remedies(session, request, regs),
     )
-    compose.issue(session, request, "besluit_correctie", f"{REPLY_PREFIX}{rtype.value}", ctx, actor,
+    compose.issue(session, request, "besluit_correctie", f"{REPLY_PREFIX}{rtype.value}", ctx, actor, right=rtype,
                   send_now=False, redate=redate)
 
 

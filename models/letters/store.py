@@ -77,6 +77,8 @@ def create_draft(
     html: str,
     actor: str,
     recipient_partner_id: Optional[int] = None,
+    reply: bool = False,
+    right_type: Optional[str] = None,
 ) -> Letter:
     """A new draft, or the existing letter with this ``key`` (whatever its state)."""
     get_kind(kind)  # raises UnknownKind
@@ -94,6 +96,8 @@ def create_draft(
         html=html,
         status=DRAFT,
         recipient_partner_id=recipient_partner_id,
+        reply=reply,
+        right_type=right_type,
     )
     session.add(letter)
     session.flush()

@@ -10,7 +10,7 @@ from models.tables.identity import IdentityCheck
 from models.tables.keyring import KeyringEntry
 from models.tables.letter import Letter
 from models.tables.outbox import OutboxMessage
-from models.tables.partner import Partner, PartnerContact, Region
+from models.tables.partner import Partner, Region
 from models.tables.referral import Referral
 from models.tables.registration import CaseRegistration
 from models.tables.request import Representative, Request, RequestRight
@@ -36,7 +36,6 @@ __all__ = [
     "LoginThrottle",
     "OutboxMessage",
     "Partner",
-    "PartnerContact",
     "Referral",
     "Region",
     "Representative",

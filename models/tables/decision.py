@@ -2,7 +2,7 @@
 from datetime import date
 from typing import Optional
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.tables.common import encrypted, row_identity
@@ -13,7 +13,7 @@ class Deliberation(SQLModel, table=True):
     request_id: str = Field(foreign_key="request.id", index=True, max_length=32)
     forum: str = Field(max_length=32)  # casusoverleg, partneroverleg, ... from the region config
     held_on: date
-    participants: str  # organisations present (slugs), not persons
+    participants: list[str] = Field(sa_column=Column(JSON, nullable=False))  # organisations (slugs), not persons
 
 
 class ItemDecision(SQLModel, table=True):

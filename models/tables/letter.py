@@ -16,6 +16,11 @@ class Letter(SQLModel, table=True):
     key: str = Field(unique=True, max_length=160)
     recipient_partner_id: Optional[int] = Field(default=None, foreign_key="partner.id")
     status: str = Field(default="draft", max_length=16)  # draft, approved, sent
+    # A reply to the betrokkene: drafted, approved and sent by a person (the others go out at
+    # once). ``right_type``: the right it answers; None on a reply answers every handled right
+    # (the "geen gegevens" letter).
+    reply: bool = False
+    right_type: Optional[str] = Field(default=None, max_length=32)
     html: str = encrypted()  # the rendered letter holds personal data
     content_hash: Optional[str] = Field(default=None, max_length=64)  # sha256 when sent
     created_at: datetime = Field(default_factory=utcnow)

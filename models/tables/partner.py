@@ -1,7 +1,7 @@
 """Regions and partner organisations. Both are loaded from config/ by ``rechtenloket init``."""
 from typing import Optional
 
-from sqlalchemy import Column, JSON, UniqueConstraint
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -27,12 +27,3 @@ class Partner(SQLModel, table=True):
     notification_address: Optional[str] = None  # e-mail address or webhook URL
     active: bool = True
 
-
-class PartnerContact(SQLModel, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
-    partner_id: int = Field(foreign_key="partner.id", index=True)
-    role: str = Field(max_length=64)  # e.g. "contactpersoon", "fg"
-    name: str
-    email: Optional[str] = None
-    phone: Optional[str] = None
-    extra: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -2,7 +2,7 @@
 from datetime import date
 from typing import Optional
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -13,7 +13,7 @@ class Referral(SQLModel, table=True):
     request_id: str = Field(foreign_key="request.id", index=True, max_length=32)
     partner_id: int = Field(foreign_key="partner.id")  # the supplying police unit or parket
     target: str = Field(max_length=40)  # models.enums.RoutingTarget
-    request_types: str = Field(max_length=200)  # comma-separated RequestType values
+    request_types: list[str] = Field(sa_column=Column(JSON, nullable=False))  # RequestType values
     reference: str = Field(unique=True, max_length=60)  # our reference on the forwarding letter
     sent_on: Optional[date] = None
     answer_received_on: Optional[date] = None

@@ -72,4 +72,3 @@ class Representative(SQLModel, table=True):
     name: str = encrypted()
     address: Optional[str] = encrypted(nullable=True)
     proof_of_authority: str = Field(max_length=200)  # e.g. "machtiging d.d. 2026-01-05"
-    proof_checked_on: Optional[date] = None
