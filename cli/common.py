@@ -129,7 +129,8 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     from models.bsn import InvalidBSN
     from models.keys import CryptoError
 
-    return (UserError, ConfigError, InvalidBSN, CryptoError, ValidationError, LookupError, ValueError)
+    return (UserError, ConfigError, InvalidBSN, CryptoError, ValidationError, LookupError, ValueError,
+            PermissionError)
 
 
 def _usage_in_dutch(exc: click.ClickException) -> str:

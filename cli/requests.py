@@ -17,8 +17,9 @@ import typer
 
 from cli.common import Failure, fail, print_json, read_json_object, read_text
 from flows import crash
+from models.principal import CLI
 
-ACTOR = "cli"
+ACTOR = CLI  # the operator on the server: coordinator of every region (models/principal.py)
 TODAY = typer.Option(None, "--today", help="Datum van vandaag (JJJJ-MM-DD); standaard de echte datum.")
 AS_JSON = typer.Option(False, "--json", help="Uitvoer als JSON.")
 

@@ -27,12 +27,13 @@ from models.actions.identity import IdentityInput, record_identity
 from models.actions.intake import RegistrationInput, RequestInput, SubjectInput, add_registration, register_request
 from models.actions.replies import ExtensionInput, record_extension, send_replies
 from models.db import session_scope
+from models.principal import SCENARIO
 from models.enums import RequestType, TaskStatus
 from models.region_config import get_region
 from models.tables import ConsultationTask, Partner, Request
 from models.views import request_view
 
-ACTOR = "scenario"
+ACTOR = SCENARIO
 
 
 class _M(BaseModel):

@@ -49,5 +49,7 @@ class Principal:
 
 #: The command line: the operator on the server, coordinator of every region.
 CLI = Principal(id="cli", role=Role.coordinator, all_regions=True)
+#: The scenario runner and the demo (docs/scenario.md): a coordinator of every region.
+SCENARIO = Principal(id="scenario", role=Role.coordinator, all_regions=True)
 #: The flows and the sweep.
 SYSTEM = Principal(id="flow", role=Role.system, all_regions=True)

@@ -10,6 +10,7 @@ from models.actions.intake import RegistrationInput, RequestInput, SubjectInput,
 from models.db import session_scope
 from models.state import registrations
 from models.tables import Request
+from tests.principals import TESTER
 
 SUBJECT = {"bsn": "123456782", "name": "Fictieve Tester", "birth_date": "1990-07-01",
            "address": "Proefweg 3, 9401 AA Assen"}
@@ -34,9 +35,9 @@ def new_request(types=("inzage", "verwijdering"), received=date(2026, 2, 2), sub
         for partner, category, description in registrations_:
             add_registration(s, RegistrationInput(region=region, subject=subject, casus="ZVHD-2025-0007",
                                                   partner=partner, category=category, description=description),
-                             "test", received)
+                             TESTER, received)
         rid = register_request(s, RequestInput(region=region, subject=subject, types=list(types),
-                                               received_on=received), "test", received).request_id
+                                               received_on=received), TESTER, received).request_id
     advance(rid, received)
     return rid
 
@@ -45,7 +46,7 @@ def identify(rid: str, on: date) -> None:
     with session_scope() as s:
         record_identity(s, rid, IdentityInput(method="in_persoon", place="ZVH Drenthe", checked_on=on,
                                               officer="procesregisseur", document_type="paspoort",
-                                              document_last_digits="1234"), "test", on)
+                                              document_last_digits="1234"), TESTER, on)
     advance(rid, on)
 
 
@@ -63,20 +64,20 @@ def answer_all(rid: str, on: date) -> None:
             record_answer(s, rid, AnswerInput(
                 partner=slug, answered_on=on, answered_by="contactpersoon",
                 items=[{"registration_id": r.id, "supplied_by_us": True, "correct": True}
-                       for r in regs if r.partner_id == partner_id]), "test", on)
+                       for r in regs if r.partner_id == partner_id]), TESTER, on)
     advance(rid, on)
 
 
 def decide(rid: str, on: date, decisions: list[dict], forum: str = "casusoverleg") -> None:
     with session_scope() as s:
         record_decision(s, rid, DeliberationInput(forum=forum, held_on=on, participants=["gemeente-assen"],
-                                                  decisions=[DecisionInput(**d) for d in decisions]), "test", on)
+                                                  decisions=[DecisionInput(**d) for d in decisions]), TESTER, on)
     advance(rid, on)
 
 
 def execute(rid: str, on: date, rtype: str) -> None:
     with session_scope() as s:
-        record_execution(s, rid, ExecutionInput(type=rtype, executed_on=on), "test", on)
+        record_execution(s, rid, ExecutionInput(type=rtype, executed_on=on), TESTER, on)
     advance(rid, on)
 
 

@@ -14,8 +14,9 @@ from models.db import session_scope
 from models.lifecycle import Wait
 from models.region_config import get_region
 from models.tables import ConsultationTask, Letter, Partner, Request
+from tests.principals import TESTER
 
-ACTOR = "test"
+ACTOR = TESTER
 
 
 def advance(request_id: str, today: date) -> Wait:

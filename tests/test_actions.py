@@ -13,6 +13,7 @@ from models.actions.intake import RequestInput, register_request
 from models.actions.replies import ExtensionInput, record_extension
 from models.db import session_scope
 from models.tables import AuditEvent, ClockEvent, DataSubject, IdentityCheck, Request, RequestRight
+from tests.principals import TESTER
 
 TODAY = date(2026, 3, 10)
 SUBJECT = {"bsn": "111222333", "name": "Fictief Persoon", "address": "Voorbeeldstraat 1, 8900 AA Leeuwarden"}
@@ -32,7 +33,7 @@ def _counts(engine) -> tuple[int, ...]:
 
 def _register(data: dict) -> str:
     with session_scope() as s:
-        return register_request(s, RequestInput.model_validate(data), "tester", TODAY).request_id
+        return register_request(s, RequestInput.model_validate(data), TESTER, TODAY).request_id
 
 
 @pytest.mark.parametrize(
@@ -89,7 +90,7 @@ def test_identity_check_keeps_only_last_digits_and_resumes_the_clock(loaded):
     with session_scope() as s:
         s.add(ClockEvent(request_id=request_id, kind="suspend", on_date=date(2026, 3, 3), recorded_by="t"))
     with session_scope() as s:
-        record_identity(s, request_id, _identity(), "tester", TODAY)
+        record_identity(s, request_id, _identity(), TESTER, TODAY)
     with Session(loaded) as s:
         kinds = [e.kind for e in s.exec(select(ClockEvent).where(ClockEvent.request_id == request_id))]
         assert kinds == ["suspend", "resume"]
@@ -107,7 +108,7 @@ def test_bad_identity_check_changes_nothing(loaded, changes, message):
     request_id = _register(_request())
     before = _counts(loaded)
     with pytest.raises(ActionError, match=message), session_scope() as s:
-        record_identity(s, request_id, _identity(**changes), "tester", TODAY)
+        record_identity(s, request_id, _identity(**changes), TESTER, TODAY)
     assert _counts(loaded) == before
 
 
@@ -136,7 +137,7 @@ def test_decision_must_come_from_the_forum_the_protocol_names(loaded):
     decision = DeliberationInput(forum="casusoverleg", held_on=TODAY, participants=["gemeente-rotterdam"],
                                  decisions=[DecisionInput(type="correctie", outcome="granted")])
     with pytest.raises(ActionError, match="partneroverleg"), session_scope() as s:
-        record_decision(s, request_id, decision, "tester", TODAY)
+        record_decision(s, request_id, decision, TESTER, TODAY)
     assert _counts(loaded) == before
 
 
@@ -145,7 +146,7 @@ def test_late_extension_is_refused_and_changes_nothing(loaded):
     before = _counts(loaded)
     with pytest.raises(ActionError, match="te laat"), session_scope() as s:
         record_extension(s, request_id, ExtensionInput(type="inzage", reason="veel partners te raadplegen",
-                                                       recorded_on=TODAY), "tester", TODAY)
+                                                       recorded_on=TODAY), TESTER, TODAY)
     assert _counts(loaded) == before
 
 

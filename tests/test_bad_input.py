@@ -320,3 +320,41 @@ def test_outside_the_demo_a_region_whose_letters_cannot_go_out_refuses_registrat
     assert result.exit_code == 2 and result.stderr.startswith("fout: de brieven van deze regio")
     assert "unverified" in result.stderr or "bevestigd" in result.stderr
     assert dump(engine) == before
+
+
+def test_every_action_checks_who_acts(states):
+    """Least privilege in the actions themselves, whatever route the call came by: a partner
+    answers only its own task, a coordinator acts only in the regions of the account, a
+    manager or auditor records nothing — refused before anything is written."""
+    from models.actions.answers import AnswerInput, record_answer
+    from models.actions.identity import IdentityInput, record_identity
+    from models.db import session_scope
+    from models.enums import Role
+    from models.principal import NotAllowed, Principal
+    from models.actions.common import get_request
+
+    engine = states["engine"]
+    with session_scope() as s:
+        consulting = get_request(s, states["consulting"]).id
+        waiting = get_request(s, states["awaiting_identity"]).id
+    answer = AnswerInput(partner="gemeente-assen", answered_on=date(2026, 2, 11), answered_by="x",
+                         items=[{"registration_id": 1, "correct": True}])
+    identity = IdentityInput(method="in_persoon", place="ZVH", checked_on=date(2026, 2, 11), officer="p",
+                             document_type="paspoort", document_last_digits="12")
+    cases = [
+        (Principal(id="b", role=Role.partner, regions=frozenset({"drenthe"}), partner_slug="ggz-drenthe"),
+         lambda s, p: record_answer(s, consulting, answer, p, date(2026, 2, 12)), "andere organisatie"),
+        (Principal(id="u", role=Role.coordinator, regions=frozenset({"utrecht"})),
+         lambda s, p: record_identity(s, waiting, identity, p, date(2026, 2, 12)), "geen toegang"),
+        (Principal(id="m", role=Role.manager, regions=frozenset({"drenthe"})),
+         lambda s, p: record_identity(s, waiting, identity, p, date(2026, 2, 12)), "rol"),
+        (Principal(id="f", role=Role.auditor, all_regions=True),
+         lambda s, p: record_answer(s, consulting, answer, p, date(2026, 2, 12)), "rol"),
+        (Principal(id="a", role=Role.partner, regions=frozenset({"drenthe"}), partner_slug="gemeente-assen"),
+         lambda s, p: record_identity(s, waiting, identity, p, date(2026, 2, 12)), "rol"),
+    ]
+    before = dump(engine)
+    for principal, act, message in cases:
+        with pytest.raises(NotAllowed, match=message), session_scope() as s:
+            act(s, principal)
+    assert dump(engine) == before

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from cli.main import app
+from models.principal import CLI
 from models import anchor, audit
 from models.actions.intake import RequestInput, register_request
 from models.audit_export import ACTION_LABELS
@@ -21,7 +22,7 @@ SUBJECT = {"bsn": "111222333", "name": "Fictief Persoon", "address": "Voorbeelds
 def _register() -> tuple[str, str]:
     data = {"region": "fryslan", "subject": SUBJECT, "types": ["inzage", "verzet"], "received_on": "2026-03-02"}
     with session_scope() as s:
-        request = register_request(s, RequestInput.model_validate(data), "cli", date(2026, 3, 10))
+        request = register_request(s, RequestInput.model_validate(data), CLI, date(2026, 3, 10))
         audit.record(s, "system:flow", "request.status", request.request_id, old="registered",
                      new="awaiting_identity")
         return request.reference, request.request_id

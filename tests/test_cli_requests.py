@@ -5,6 +5,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from tests.principals import TESTER
 
 runner = CliRunner()
 
@@ -29,7 +30,7 @@ def test_journey_on_the_command_line(loaded, prefect_harness, tmp_path):
     with session_scope() as s:
         add_registration(s, RegistrationInput(region="drenthe", subject=SubjectInput(**subject), casus="C-1",
                                               partner="gemeente-assen", category="Wonen",
-                                              description="Huurachterstand"), "test", date(2026, 3, 1))
+                                              description="Huurachterstand"), TESTER, date(2026, 3, 1))
     request = tmp_path / "verzoek.json"
     request.write_text(json.dumps({"region": "drenthe", "subject": subject, "types": ["inzage"],
                                    "received_on": "2026-03-02"}), encoding="utf-8")

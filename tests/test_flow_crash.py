@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from flows import scenario as sc
+from models.principal import SCENARIO as RUNNER
 from flows.advance import advance_directly, sweep_directly
 from tests.flowtools import run_cli, state
 
@@ -40,10 +41,10 @@ ACTIONS = ["register", "identity", "answer", "extend", "decide", "execute", "sen
 
 
 def _normalised(picture: dict) -> dict:
-    """The command line records as "cli", the scenario runner as "scenario": one person."""
+    """The command line and the scenario runner are different principals: one person here."""
     picture = dict(picture)
     picture["audit"] = sorted(
-        ("person" if actor in ("cli", "scenario") else actor, action, detail)
+        ("person" if actor in ("coordinator:cli", "coordinator:scenario") else actor, action, detail)
         for actor, action, detail in picture["audit"])
     return picture
 
@@ -93,7 +94,7 @@ def _play(engine, tmp: Path, crash_at: str | None = None, crash_run: int | None 
     if crash_action == "register":
         with session_scope() as s:
             reg_ids = [add_registration(s, RegistrationInput(region=SCENARIO.region, subject=SCENARIO.subject,
-                                                             **r.model_dump()), "scenario",
+                                                             **r.model_dump()), RUNNER,
                                         SCENARIO.request.received_on).id for r in SCENARIO.registrations]
         path = tmp / "verzoek.json"
         path.write_text(json.dumps({"region": SCENARIO.region, "subject": SCENARIO.subject.model_dump(mode="json"),

@@ -12,6 +12,7 @@ from models.db import session_scope
 from models.tables import AuditEvent, DataSubject, Letter, Request
 from tests import journey
 from tests.dbdump import dump
+from tests.principals import TESTER
 
 RECEIVED = date(2026, 2, 2)
 
@@ -25,7 +26,7 @@ def _input(**changes) -> RequestInput:
 
 def _register(data: RequestInput, key=None):
     with session_scope() as s:
-        return register_request(s, data, "test", data.received_on, key=key)
+        return register_request(s, data, TESTER, data.received_on, key=key)
 
 
 def test_the_same_registration_twice_is_one_request(loaded):
@@ -70,17 +71,17 @@ def test_every_action_repeated_writes_nothing_and_says_so(loaded):
         assert again.repeated and again.event_key == first.event_key and not first.repeated
         assert dump(loaded) == before
 
-    twice(lambda s: record_identity(s, rid, identity, "test", day))
-    twice(lambda s: record_extension(s, rid, extension, "test", day))
+    twice(lambda s: record_identity(s, rid, identity, TESTER, day))
+    twice(lambda s: record_extension(s, rid, extension, TESTER, day))
     journey.answer_all(rid, day)
     first = journey.avg_registration_ids(rid)[0]
     decision = DeliberationInput(forum="partneroverleg", held_on=day, participants=["gemeente-assen"],
                                  decisions=[DecisionInput(type="verwijdering", outcome="granted",
                                                           registration_id=first)])
-    twice(lambda s: record_decision(s, rid, decision, "test", day))
+    twice(lambda s: record_decision(s, rid, decision, TESTER, day))
     journey.decide(rid, day, [{"type": "inzage", "outcome": "granted"}])
-    twice(lambda s: record_execution(s, rid, ExecutionInput(type="verwijdering", executed_on=day), "test", day))
-    twice(lambda s: send_replies(s, rid, "test", day))
+    twice(lambda s: record_execution(s, rid, ExecutionInput(type="verwijdering", executed_on=day), TESTER, day))
+    twice(lambda s: send_replies(s, rid, TESTER, day))
     with Session(loaded) as s:
         assert s.get(Request, rid).status == "closed"
 
@@ -94,7 +95,7 @@ def test_a_repeat_with_other_input_after_the_fact_says_what_finishes_the_job(loa
     with pytest.raises(ActionError, match="al vastgesteld.*request advance"), session_scope() as s:
         record_identity(s, rid, IdentityInput(method="in_persoon", place="ZVH Drenthe", checked_on=date(2026, 2, 5),
                                               officer="iemand anders", document_type="rijbewijs",
-                                              document_last_digits="99"), "test", date(2026, 2, 5))
+                                              document_last_digits="99"), TESTER, date(2026, 2, 5))
     assert dump(loaded) == before
 
 

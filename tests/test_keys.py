@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from cli.main import app
+from models.principal import CLI
 from models import keys
 from models.actions.intake import RequestInput, register_request
 from models.db import session_scope
@@ -53,7 +54,7 @@ def settings_env(monkeypatch):
 def _register() -> str:
     data = {"region": "fryslan", "subject": SUBJECT, "types": ["inzage"], "received_on": "2026-03-02"}
     with session_scope() as s:
-        return register_request(s, RequestInput.model_validate(data), "cli", date(2026, 3, 10)).reference
+        return register_request(s, RequestInput.model_validate(data), CLI, date(2026, 3, 10)).reference
 
 
 def _read_subjects() -> list:

@@ -25,6 +25,7 @@ from models.letters.render import DEMO_MARK
 from models.state import clocks
 from models.tables import AuditEvent, Disclosure, ItemAnswer, Letter, OutboxMessage, Request, SourceTask
 from tests.legaltools import advance, answer_all, decide, execute, identify, letters, start, text
+from tests.principals import TESTER
 
 D = date.fromisoformat
 SUBJECT = {"bsn": "111222333", "name": "Fictief Persoon", "address": "Voorbeeldstraat 1, 3000 AA Rotterdam"}
@@ -45,7 +46,7 @@ def _rotterdam_case(category_police="Politiegegevens: verdenking van mishandelin
 
 def _send(request_id, on):
     with session_scope() as s:
-        send_replies(s, request_id, "test", on)
+        send_replies(s, request_id, TESTER, on)
     advance(request_id, on)
 
 
@@ -75,11 +76,11 @@ def test_a_disclosure_to_a_third_party_is_notified_too(loaded):
     with session_scope() as s:
         record_disclosure(s, "rotterdam-rijnmond", DisclosureInput(
             registration_id=ids[0], name="Woonstichting Voorbeeld", address="Postbus 1, 3000 AA Rotterdam",
-            disclosed_on=D("2026-02-01")), "test", D("2026-03-02"))
+            disclosed_on=D("2026-02-01")), TESTER, D("2026-03-02"))
         with pytest.raises(ActionError, match="geen ontvanger"):
             record_disclosure(s, "rotterdam-rijnmond", DisclosureInput(
                 registration_id=ids[0], partner="gemeente-rotterdam", disclosed_on=D("2026-02-01")),
-                "test", D("2026-03-02"))
+                TESTER, D("2026-03-02"))
     identify(request_id, "rotterdam-rijnmond", D("2026-03-03"))
     answer_all(request_id, D("2026-03-05"))
     decide(request_id, "rotterdam-rijnmond", D("2026-03-09"),
@@ -184,12 +185,12 @@ def test_a_reply_without_an_explanation_is_not_sent_until_the_coordinator_writes
     assert "de uitleg voor u ontbreekt nog" in text(letters(request_id)["reply:inzage"].html)
     before = _counts(loaded)
     with pytest.raises(ActionError, match=f"gegeven {ids[1]} wordt achtergehouden zonder uitleg"), session_scope() as s:
-        send_replies(s, request_id, "test", D("2026-03-11"))
+        send_replies(s, request_id, TESTER, D("2026-03-11"))
     assert _counts(loaded) == before  # nothing written
     with session_scope() as s:
         edit_explanation(s, request_id, ExplanationInput(
             registration_id=ids[1], explanation="U krijgt dit deel nog niet, omdat uw behandelaar het eerst met u bespreekt."),
-            "coordinator", D("2026-03-11"))
+            TESTER, D("2026-03-11"))
     assert "uw behandelaar het eerst met u bespreekt" in text(letters(request_id)["reply:inzage"].html)
     _send(request_id, D("2026-03-11"))
     with Session(loaded) as s:
@@ -205,14 +206,14 @@ def test_an_item_the_partner_did_not_supply_gets_its_true_source_first(loaded):
     assert "de bron stellen wij nog vast" in reply
     before = _counts(loaded)
     with pytest.raises(ActionError, match="bron van gegeven"), session_scope() as s:
-        send_replies(s, request_id, "test", D("2026-03-10"))
+        send_replies(s, request_id, TESTER, D("2026-03-10"))
     assert _counts(loaded) == before
     with pytest.raises(ActionError, match="niet van hen komt"), session_scope() as s:
         establish_source(s, request_id, SourceInput(registration_id=ids[0], partner="gemeente-rotterdam"),
-                         "coordinator", D("2026-03-10"))
+                         TESTER, D("2026-03-10"))
     with session_scope() as s:
         establish_source(s, request_id, SourceInput(registration_id=ids[0], partner="mee-rotterdam"),
-                         "coordinator", D("2026-03-10"))
+                         TESTER, D("2026-03-10"))
     reply = letters(request_id)["reply:inzage"].html
     sources = reply[reply.index('id="item-g"'):reply.index('id="item-h"')]
     assert '<td class="source">MEE Rotterdam</td>' in sources
@@ -227,7 +228,7 @@ def test_outside_the_demo_a_reply_with_unverified_contacts_is_refused(loaded, re
     before = _counts(loaded)
     with pytest.raises(ActionError, match="regio rotterdam-rijnmond: letterhead.phone is nog niet bevestigd"), \
             session_scope() as s:
-        send_replies(s, request_id, "test", D("2026-03-10"))
+        send_replies(s, request_id, TESTER, D("2026-03-10"))
     assert _counts(loaded) == before
 
 

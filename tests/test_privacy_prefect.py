@@ -10,6 +10,7 @@ import pytest
 from prefect.settings import PREFECT_HOME, PREFECT_SERVER_DATABASE_CONNECTION_URL
 
 from flows import scenario as sc
+from tests.principals import TESTER
 
 BSN = "734512004"
 NAME = "Zwanhilde Plantinga-Vermeulen"
@@ -132,7 +133,7 @@ def _planted_request(day) -> str:
     with session_scope() as s:
         return register_request(s, RequestInput(
             region="drenthe", types=["inzage"], received_on=day,
-            subject={"bsn": BSN, "name": NAME, "address": f"{STREET}, 9401 AA Assen"}), "test", day).request_id
+            subject={"bsn": BSN, "name": NAME, "address": f"{STREET}, 9401 AA Assen"}), TESTER, day).request_id
 
 
 @pytest.mark.slow
@@ -159,7 +160,7 @@ def test_failing_runs_leave_no_personal_data_in_prefect(loaded, prefect_harness,
     with session_scope() as s:
         record_identity(s, request_id, IdentityInput(
             method="in_persoon", place="ZVH Drenthe", checked_on=received, officer="procesregisseur",
-            document_type="paspoort", document_last_digits="1234"), "test", received)
+            document_type="paspoort", document_last_digits="1234"), TESTER, received)
     before = date(2026, 3, 1)
     with Session(loaded) as s, pytest.raises(Exception) as raw:
         acknowledge(s, s.get(Request, request_id), before)

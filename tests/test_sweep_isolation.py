@@ -14,6 +14,7 @@ from models.db import session_scope
 from models.tables import OutboxMessage, Request
 from tests.journey import SUBJECT
 from tests.test_bad_input import bsn
+from tests.principals import TESTER
 
 RECEIVED = date(2026, 3, 2)
 
@@ -23,7 +24,7 @@ def _registered(n: int) -> str:
     with session_scope() as s:
         return register_request(s, RequestInput(
             region="drenthe", types=["inzage"], received_on=RECEIVED,
-            subject={**SUBJECT, "bsn": bsn(f"555000{n}")}), "test", RECEIVED).request_id
+            subject={**SUBJECT, "bsn": bsn(f"555000{n}")}), TESTER, RECEIVED).request_id
 
 
 @pytest.mark.slow

@@ -10,6 +10,8 @@ from sqlmodel import Session, select
 
 from models import audit
 from models.actions.common import (
+    STAFF,
+    authorise,
     ADVANCE_HINT,
     ActionError,
     Recorded,
@@ -23,7 +25,8 @@ from models.actions.common import (
     repeat_of,
 )
 from models.actions.inputs import LINE, NOTE, STATEMENT, Day, Input, optional_text, text
-from models.enums import RequestStatus, TaskStatus
+from models.enums import RequestStatus, Role, TaskStatus
+from models.principal import Principal
 from models.region_config import get_region
 from models.state import registrations
 from models.tables import ConsultationTask, ItemAnswer, SourceTask
@@ -87,8 +90,10 @@ class AnswerInput(Input):
     note: optional_text(NOTE) = None
 
 
-def record_answer(session: Session, request_id: str, data: AnswerInput, actor: str, today: date) -> Recorded:
+def record_answer(session: Session, request_id: str, data: AnswerInput, principal: Principal, today: date) -> Recorded:
     request = get_request(session, request_id)
+    actor = authorise(principal, request.region_id, Role.coordinator, Role.partner)
+    principal.require_partner(request.region_id, data.partner)  # a partner answers only its own task
     key = event_key("answer", request.id, data)
     if (earlier := previous(session, key)) is not None:
         return repeat_of(earlier, request)
@@ -137,6 +142,7 @@ def record_answer(session: Session, request_id: str, data: AnswerInput, actor: s
         partner=data.partner, items=len(data.items),
         withheld=sum(i.withhold for i in data.items), incorrect=sum(i.correct is False for i in data.items),
         source_tasks=sum(not i.supplied_by_us for i in data.items),
+        on_behalf=principal.role != Role.partner,  # recorded by the ZVH for the partner
     )
     return finish(session, request, "answer", key, actor, today, ids=(task.id,))
 
@@ -167,10 +173,11 @@ class ExplanationInput(Input):
         return for_the_betrokkene(value) or value
 
 
-def edit_explanation(session: Session, request_id: str, data: ExplanationInput, actor: str, today: date) -> Recorded:
+def edit_explanation(session: Session, request_id: str, data: ExplanationInput, principal: Principal, today: date) -> Recorded:
     """The coordinator writes or edits the explanation for the betrokkene of a withheld part;
     a reply already drafted is rendered again."""
     request = get_request(session, request_id)
+    actor = authorise(principal, request.region_id, *STAFF)
     key = event_key("explain", request.id, data)
     if (earlier := previous(session, key)) is not None:
         return repeat_of(earlier, request)
@@ -199,10 +206,11 @@ class SourceInput(Input):
         return self
 
 
-def establish_source(session: Session, request_id: str, data: SourceInput, actor: str, today: date) -> Recorded:
+def establish_source(session: Session, request_id: str, data: SourceInput, principal: Principal, today: date) -> Recorded:
     """Resolve a source task: the item's true source (AVG art. 15(1)(g)). Until every task is
     resolved, the inzage reply cannot be approved."""
     request = get_request(session, request_id)
+    actor = authorise(principal, request.region_id, *STAFF)
     key = event_key("establish_source", request.id, data)
     if (earlier := previous(session, key)) is not None:
         return repeat_of(earlier, request)

@@ -17,6 +17,8 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from models.crypto import keyed_digest
+from models.enums import Role
+from models.principal import Principal
 from models.region_config import RegionConfig
 from models.tables import ActionEvent, Partner, Request
 from models.validation import one_line
@@ -24,6 +26,22 @@ from models.validation import one_line
 
 class ActionError(ValueError):
     """Bad input for an action: a Dutch one-line message; nothing was written."""
+
+
+def authorise(principal: Principal, region_id: str, *roles: Role) -> str:
+    """May ``principal`` act here? Its role must be one of ``roles`` and the region one of
+    its own (NotAllowed otherwise, before anything is read or written). Every action asks
+    this, whatever route the call came by (command line, web page, API). Returns how the
+    audit trail names the principal."""
+    if not isinstance(principal, Principal):
+        raise TypeError("an action needs a models.principal.Principal")
+    principal.require_role(*roles)
+    principal.require_region(region_id)
+    return principal.actor
+
+
+#: Who may record what a person decides or does in a request: the coordinator.
+STAFF = (Role.coordinator,)
 
 
 ADVANCE_HINT = "'rechtenloket request advance' zet de verwerking voort"

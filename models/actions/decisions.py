@@ -7,6 +7,8 @@ from sqlmodel import Session, select
 
 from models import audit
 from models.actions.common import (
+    STAFF,
+    authorise,
     ADVANCE_HINT,
     ActionError,
     Recorded,
@@ -21,6 +23,7 @@ from models.actions.common import (
 from models.actions.inputs import STATEMENT, Day, Input, optional_text, text
 from models.enums import DecisionOutcome, Regime, RequestStatus, RequestType
 from models.lifecycle import NEEDS_EXECUTION
+from models.principal import Principal
 from models.region_config import get_region
 from models.state import registrations
 from models.tables import CaseRegistration, ConsultationTask, Deliberation, ItemAnswer, ItemDecision, RequestRight
@@ -69,8 +72,9 @@ class DeliberationInput(Input):
     decisions: list[DecisionInput] = Field(min_length=1, max_length=1000)
 
 
-def record_decision(session: Session, request_id: str, data: DeliberationInput, actor: str, today: date) -> Recorded:
+def record_decision(session: Session, request_id: str, data: DeliberationInput, principal: Principal, today: date) -> Recorded:
     request = get_request(session, request_id)
+    actor = authorise(principal, request.region_id, *STAFF)
     key = event_key("decide", request.id, data)
     if (earlier := previous(session, key)) is not None:
         return repeat_of(earlier, request)
@@ -171,7 +175,7 @@ class ExecutionInput(Input):
     statement: optional_text(STATEMENT) = None
 
 
-def record_execution(session: Session, request_id: str, data: ExecutionInput, actor: str, today: date) -> Recorded:
+def record_execution(session: Session, request_id: str, data: ExecutionInput, principal: Principal, today: date) -> Recorded:
     """Carry out a granted change in the file; returns the ids of the changed registrations.
 
     correctie/aanvulling: the supplier's corrected text replaces the item; verwijdering and
@@ -179,6 +183,7 @@ def record_execution(session: Session, request_id: str, data: ExecutionInput, ac
     eigen verklaring: the statement is attached. Recipients are told by the flow (AVG art. 19).
     """
     request = get_request(session, request_id)
+    actor = authorise(principal, request.region_id, *STAFF)
     key = event_key("execute", request.id, data)
     if (earlier := previous(session, key)) is not None:
         return repeat_of(earlier, request)

@@ -7,26 +7,26 @@ restrictions and additions."""
 from datetime import date
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 from sqlmodel import Session, select
 
 from models import audit
-from models.actions.common import ActionError, not_in_future, partner_row
+from models.actions.common import STAFF, ActionError, authorise, not_in_future, partner_row
+from models.actions.inputs import NAME, Day, Input, PostalAddress, optional_text
+from models.principal import Principal
 from models.crypto import lookup_hash
 from models.region_config import get_region
 from models.tables import CaseRegistration, Disclosure
 
 
-class DisclosureInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    registration_id: int
-    partner: Optional[str] = None  # a partner of the region (slug)
-    name: Optional[str] = None  # or: a recipient outside the partners
-    address: Optional[str] = None  # its postal address, comma-separated lines
+class DisclosureInput(Input):
+    registration_id: int = Field(ge=1)
+    partner: optional_text(120) = None  # a partner of the region (slug)
+    name: optional_text(NAME) = None  # or: a recipient outside the partners
+    address: Optional[PostalAddress] = None  # its postal address
     how: Literal["casusoverleg", "verstrekking"] = "verstrekking"
-    disclosed_on: date
-    casus: Optional[str] = Field(default=None, max_length=64)
+    disclosed_on: Day
+    casus: optional_text(64) = None
 
     @model_validator(mode="after")
     def _one_recipient(self):
@@ -37,8 +37,10 @@ class DisclosureInput(BaseModel):
         return self
 
 
-def record_disclosure(session: Session, region_id: str, data: DisclosureInput, actor: str, today: date) -> Disclosure:
+def record_disclosure(session: Session, region_id: str, data: DisclosureInput, principal: Principal,
+                      today: date) -> Disclosure:
     region = get_region(region_id)
+    actor = authorise(principal, region.id, *STAFF)
     not_in_future(data.disclosed_on, today, "datum verstrekking")
     reg = session.get(CaseRegistration, data.registration_id)
     if reg is None or reg.region_id != region.id:

@@ -9,6 +9,8 @@ from sqlmodel import Session, select
 
 from models import audit
 from models.actions.common import (
+    STAFF,
+    authorise,
     ADVANCE_HINT,
     ActionError,
     Recorded,
@@ -22,6 +24,7 @@ from models.actions.common import (
 )
 from models.actions.inputs import LINE, Day, Input, text
 from models.enums import ClockEventKind, RequestStatus
+from models.principal import Principal
 from models.region_config import get_region
 from models.tables import ClockEvent, IdentityCheck
 
@@ -35,8 +38,9 @@ class IdentityInput(Input):
     document_last_digits: str = Field(pattern=r"^[0-9A-Z]{2,4}$")
 
 
-def record_identity(session: Session, request_id: str, data: IdentityInput, actor: str, today: date) -> Recorded:
+def record_identity(session: Session, request_id: str, data: IdentityInput, principal: Principal, today: date) -> Recorded:
     request = get_request(session, request_id)
+    actor = authorise(principal, request.region_id, *STAFF)
     key = event_key("identity", request.id, data)
     if (earlier := previous(session, key)) is not None:
         return repeat_of(earlier, request)

@@ -8,6 +8,7 @@ from sqlmodel import Session, func, select
 from models import audit
 from models.actions.common import (
     ActionError,
+    authorise,
     Recorded,
     canonical,
     finish,
@@ -31,8 +32,9 @@ from models.actions.inputs import (
 )
 from models.bsn import normalize_bsn
 from models.crypto import keyed_digest, lookup_hash
-from models.enums import Channel, RequesterKind, RequestType
+from models.enums import Channel, RequesterKind, RequestType, Role
 from models.letters.contacts import blocked
+from models.principal import NotAllowed, Principal
 from models.region_config import ConfigError, RegionConfig, get_region
 from models.tables import CaseRegistration, DataSubject, Representative, Request, RequestRight
 
@@ -130,8 +132,11 @@ def _current_details(session: Session, row: DataSubject, subject: SubjectInput, 
     audit.record(session, actor, "subject.details_updated", None, subject_id=row.id, fields=changed)
 
 
-def add_registration(session: Session, data: RegistrationInput, actor: str, today: date) -> CaseRegistration:
+def add_registration(session: Session, data: RegistrationInput, principal: Principal,
+                     today: date) -> CaseRegistration:
+    """A data item in the ZVH file (the file is kept elsewhere; this is its import)."""
     region = region_of(data.region)
+    actor = authorise(principal, region.id, Role.coordinator, Role.system)
     partner = partner_row(session, region, data.partner)
     if data.supplied_on:
         not_in_future(data.supplied_on, today, "leverdatum")
@@ -194,7 +199,7 @@ def _check(session: Session, data: RequestInput, region: RegionConfig, today: da
     return receiver
 
 
-def register_request(session: Session, data: RequestInput, actor: str, today: date,
+def register_request(session: Session, data: RequestInput, principal: Principal, today: date,
                      key: Optional[str] = None) -> Recorded:
     """Register a request, or find the one registered before with the same key.
 
@@ -202,6 +207,10 @@ def register_request(session: Session, data: RequestInput, actor: str, today: da
     request and writes nothing. The same key with other content is refused: a second,
     different request needs its own key (``key``)."""
     region = region_of(data.region)
+    actor = authorise(principal, region.id, Role.coordinator, Role.partner)
+    if principal.role == Role.partner and data.received_by != principal.partner_slug:
+        # A partner forwards a request that reached it: as the party that received it first.
+        raise NotAllowed("een partner kan alleen een verzoek doorsturen dat bij de eigen organisatie binnenkwam")
     ikey = intake_key(data, key)
     content = data.model_dump(mode="json")
     content["types"] = sorted(set(content["types"]))  # the same rights, in whatever order

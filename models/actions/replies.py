@@ -6,6 +6,8 @@ from sqlmodel import Session, select
 
 from models import audit
 from models.actions.common import (
+    STAFF,
+    authorise,
     ADVANCE_HINT,
     ActionError,
     Recorded,
@@ -19,7 +21,8 @@ from models.actions.common import (
 )
 from models.actions.inputs import REASON, Day, Input, text
 from models.deadlines import DeadlineError, Extension, compute_clock
-from models.enums import ClockEventKind, RequestStatus, RequestType
+from models.enums import ClockEventKind, RequestStatus, RequestType, Role
+from models.principal import Principal
 from models.letters import compose
 from models.letters import context as c
 from models.letters.approval import blockers
@@ -28,10 +31,11 @@ from models.state import clock_input, rights
 from models.tables import ClockEvent, Letter, RequestRight
 
 
-def send_replies(session: Session, request_id: str, actor: str, today: date) -> Recorded:
+def send_replies(session: Session, request_id: str, principal: Principal, today: date) -> Recorded:
     """Approve and send every reply letter that is still a draft; the rights it answers
     are marked replied on ``today``. The result's ids are the letters sent."""
     request = get_request(session, request_id)
+    actor = authorise(principal, request.region_id, Role.coordinator, Role.signatory)
     key = event_key("send", request.id, {"on": today.isoformat()})
     if (earlier := previous(session, key)) is not None:
         return repeat_of(earlier, request)
@@ -67,10 +71,11 @@ class ExtensionInput(Input):
     recorded_on: Day
 
 
-def record_extension(session: Session, request_id: str, data: ExtensionInput, actor: str, today: date) -> Recorded:
+def record_extension(session: Session, request_id: str, data: ExtensionInput, principal: Principal, today: date) -> Recorded:
     """Extend the legal deadline by two months: only with a reason, only within the first
     month, and the betrokkene is told at once (the extension letter goes out now)."""
     request = get_request(session, request_id)
+    actor = authorise(principal, request.region_id, *STAFF)
     key = event_key("extend", request.id, data)
     if (earlier := previous(session, key)) is not None:
         return repeat_of(earlier, request)
