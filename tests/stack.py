@@ -229,6 +229,27 @@ class Stack:
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def prefect_database(url: str):
+    """A PostgreSQL database of its own for a Prefect server, on the server of ``url`` (our
+    throwaway test cluster); returns its asyncpg URL and a function that drops it."""
+    import secrets
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"prefect_{secrets.token_hex(4)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+    return make_url(url).set(drivername="postgresql+asyncpg", database=name).render_as_string(False), drop
+
+
 def finish(procs: list[subprocess.Popen], timeout: float = 180) -> list[tuple[int, str, str]]:
     """Wait for commands started together; (exit code, stdout, stderr) of each."""
     done = []

@@ -14,14 +14,11 @@ leave the request exactly as the same events one after another do, with no lette
 twice (issue 10, points 3 and 5).
 """
 import json
-import secrets
 import time
 from collections import Counter
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from flows.advance import advance_directly, sweep_one
@@ -29,7 +26,7 @@ from models import audit
 from models.settings import get_settings
 from models.tables import AuditEvent, ConsultationTask, ItemAnswer, Letter, OutboxMessage, Request
 from tests import batch
-from tests.stack import Stack, finish
+from tests.stack import Stack, finish, prefect_database
 
 DAY = date(2026, 3, 2)
 ANSWER_DAY = date(2026, 3, 9)
@@ -39,21 +36,6 @@ FAST_POLL = {"PREFECT_RUNNER_POLL_FREQUENCY": "1", "PREFECT_WORKER_QUERY_SECONDS
 class Product:
     def __init__(self, stack: Stack, variant: str, batch_size: int):
         self.stack, self.variant, self.batch_size = stack, variant, batch_size
-
-
-def _prefect_database(url: str):
-    """A PostgreSQL database of its own for the Prefect server, on our test server."""
-    name = f"prefect_{secrets.token_hex(4)}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
-
-    return make_url(url).set(drivername="postgresql+asyncpg", database=name).render_as_string(False), drop
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +51,7 @@ def product(_schema, tmp_path_factory):
     drop = None
     try:
         if _schema.dialect.name == "postgresql":
-            prefect_url, drop = _prefect_database(get_settings().effective_database_url)
+            prefect_url, drop = prefect_database(get_settings().effective_database_url)
             stack.start_server(prefect_url)
             stack.deploy_and_start_workers(2, **FAST_POLL)
             yield Product(stack, "two process workers on PostgreSQL", batch_size=10)
