@@ -310,6 +310,22 @@ def run(setup: str, n: int, workers: int, poll: str, keep: bool) -> dict:
             stack.serve(**fast)
             runner_prefix = "serve"
         os.environ["PREFECT_API_URL"] = stack.api_url
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings(updates={PREFECT_API_URL: stack.api_url}):
+            return _measure(setup, stack, n, workers, poll, runner_prefix, fast, root)
+    finally:
+        stack.stop()
+        if drop:
+            drop()
+        if not keep:
+            import shutil
+
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def _measure(setup, stack, n, workers, poll, runner_prefix, fast, root) -> dict:
+    if True:
         driver = Driver(stack, n)
         driver.seed()
         with PeakRss({"server": stack.pids("prefect-server"), "runner": stack.pids(runner_prefix)}) as rss:
@@ -353,14 +369,6 @@ def run(setup: str, n: int, workers: int, poll: str, keep: bool) -> dict:
             "peak_rss_runner_mb": round(rss.peak["runner"] / 2**20),
             "root": str(root),
         }
-    finally:
-        stack.stop()
-        if drop:
-            drop()
-        if not keep:
-            import shutil
-
-            shutil.rmtree(root, ignore_errors=True)
 
 
 def _statuses(ids: list[str]) -> dict[str, int]:
