@@ -264,6 +264,18 @@ def _latencies(runs: list[dict], ended: dict[str, dict]) -> list[float]:
     return out
 
 
+def _phases(runs: list[dict], ended: dict[str, dict]) -> dict:
+    """Median seconds from the commit to the run's start (poll, process start, imports) and
+    from its start to its end (the steps)."""
+    queue, work = [], []
+    for r in runs:
+        fr = ended[r["run"]]
+        start, end = (datetime.fromisoformat(fr[k]).timestamp() for k in ("start_time", "end_time"))
+        queue.append(start - r["at"])
+        work.append(end - start)
+    return {"to_start_p50": round(_pct(queue, 50), 2), "run_p50": round(_pct(work, 50), 2)}
+
+
 def _pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
@@ -365,6 +377,7 @@ def _measure(setup, stack, n, workers, poll, runner_prefix, fast, root) -> dict:
             "overhead_ratio": round(real_seconds / bare_seconds, 2),
             "latency_p50": round(_pct(lat, 50), 2), "latency_p95": round(_pct(lat, 95), 2),
             "bare_latency_p50": round(_pct(bare_lat, 50), 2), "bare_latency_p95": round(_pct(bare_lat, 95), 2),
+            "real_phases": _phases(driver.runs, ended), "bare_phases": _phases(driver.bare_runs, bare_ended),
             "peak_rss_server_mb": round(rss.peak["server"] / 2**20),
             "peak_rss_runner_mb": round(rss.peak["runner"] / 2**20),
             "root": str(root),
