@@ -27,7 +27,7 @@ AS_JSON = typer.Option(False, "--json", help="Uitvoer als JSON.")
 def register(app: typer.Typer) -> None:
     req = typer.Typer(help="Verzoeken van betrokkenen behandelen.", no_args_is_help=True)
     for name, fn in [("register", register_cmd), ("identity", identity), ("answer", answer), ("decide", decide),
-                     ("execute", execute), ("extend", extend), ("send", send), ("show", show),
+                     ("execute", execute), ("extend", extend), ("reopen", reopen), ("send", send), ("show", show),
                      ("advance", advance)]:
         req.command(name)(fn)
     app.add_typer(req, name="request")
@@ -195,6 +195,19 @@ def extend(request_id: str = typer.Argument(..., help="Kenmerk of id van het ver
     day = _day(today, "--today")
     data = ExtensionInput(type=type, reason=read_text(reason_file, "--reason-file"), recorded_on=day)
     _record(lambda s: record_extension(s, request_id, data, ACTOR, day), day)
+
+
+def reopen(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+           partner: str = typer.Option(..., "--partner", help="Slug van de partner wiens antwoord heropent."),
+           reason_file: str = typer.Option(
+               ..., "--reason-file", help="Bestand met de reden voor de partner (- leest van standaardinvoer)."),
+           today: Optional[str] = TODAY) -> None:
+    """Heropen het verstuurde antwoord van een partner, zodat die het kan aanpassen."""
+    from models.actions.answers import ReopenInput, reopen_answer
+
+    day = _day(today, "--today")
+    data = ReopenInput(partner=partner, reason=read_text(reason_file, "--reason-file"))
+    _record(lambda s: reopen_answer(s, request_id, data, ACTOR, day), day)
 
 
 def send(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
