@@ -28,7 +28,8 @@ def register(app: typer.Typer) -> None:
     req = typer.Typer(help="Verzoeken van betrokkenen behandelen.", no_args_is_help=True)
     for name, fn in [("register", register_cmd), ("identity", identity), ("answer", answer), ("decide", decide),
                      ("execute", execute), ("extend", extend), ("explain", explain), ("source", source),
-                     ("disclose", disclose), ("send", send), ("show", show), ("advance", advance)]:
+                     ("disclose", disclose), ("reopen", reopen), ("send", send), ("show", show),
+                     ("advance", advance)]:
         req.command(name)(fn)
     app.add_typer(req, name="request")
     app.command("sweep")(sweep)
@@ -237,6 +238,19 @@ def disclose(region: str = typer.Option(..., "--region", help="Regio-id."),
     with session_scope() as s:
         row = record_disclosure(s, region, data, ACTOR, day)
         typer.echo(f"verstrekking {row.id} vastgelegd")
+
+
+def reopen(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+           partner: str = typer.Option(..., "--partner", help="Slug van de partner wiens antwoord heropent."),
+           reason_file: str = typer.Option(
+               ..., "--reason-file", help="Bestand met de reden voor de partner (- leest van standaardinvoer)."),
+           today: Optional[str] = TODAY) -> None:
+    """Heropen het verstuurde antwoord van een partner, zodat die het kan aanpassen."""
+    from models.actions.answers import ReopenInput, reopen_answer
+
+    day = _day(today, "--today")
+    data = ReopenInput(partner=partner, reason=read_text(reason_file, "--reason-file"))
+    _record(lambda s: reopen_answer(s, request_id, data, ACTOR, day), day)
 
 
 def send(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
