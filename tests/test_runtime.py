@@ -135,10 +135,11 @@ def _consulting(n: int) -> tuple[str, list[str]]:
     from models.actions.identity import IdentityInput, record_identity
     from models.actions.intake import RequestInput, register_request
     from models.db import session_scope
+    from models.principal import CLI
 
     consulted = batch.add_registrations(n, 2, DAY)
     with session_scope() as s:
-        rid = register_request(s, RequestInput.model_validate(batch.request_input(n, DAY)), "cli", DAY).request_id
+        rid = register_request(s, RequestInput.model_validate(batch.request_input(n, DAY)), CLI, DAY).request_id
     advance_directly(rid, DAY.isoformat())
     with session_scope() as s:
         region = s.get(Request, rid).region_id
@@ -146,7 +147,7 @@ def _consulting(n: int) -> tuple[str, list[str]]:
 
         record_identity(s, rid, IdentityInput(method="in_persoon", place=get_region(region).identity.places[0],
                                               checked_on=DAY, officer="procesregisseur", document_type="paspoort",
-                                              document_last_digits="1234"), "cli", DAY)
+                                              document_last_digits="1234"), CLI, DAY)
     advance_directly(rid, DAY.isoformat())
     return rid, consulted
 
