@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 
 from flows.advance import advance_directly, sweep_one
 from models import audit
+from models.principal import CLI
 from models.settings import get_settings
 from models.tables import AuditEvent, ConsultationTask, ItemAnswer, Letter, OutboxMessage, Request
 from tests import batch
@@ -135,7 +136,6 @@ def _consulting(n: int) -> tuple[str, list[str]]:
     from models.actions.identity import IdentityInput, record_identity
     from models.actions.intake import RequestInput, register_request
     from models.db import session_scope
-    from models.principal import CLI
 
     consulted = batch.add_registrations(n, 2, DAY)
     with session_scope() as s:
@@ -187,7 +187,7 @@ def test_two_answers_and_the_sweep_in_the_same_second_leave_the_request_as_one_a
 
         with session_scope() as s:
             record_answer(s, twin, AnswerInput.model_validate(batch.answer_input(twin, partner, ANSWER_DAY)),
-                          "cli", ANSWER_DAY)
+                          CLI, ANSWER_DAY)
         advance_directly(twin, ANSWER_DAY.isoformat())
     sweep_one(twin, ANSWER_DAY.isoformat())
     expected = _picture(loaded, twin)
