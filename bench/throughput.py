@@ -121,6 +121,13 @@ def _rss(pid: int) -> int:
 # --------------------------------------------------------------------------- the driver
 
 DAY = date(2026, 3, 2)
+
+
+def _principal():
+    """Who records the events: a coordinator of every region, as the scenario runner is."""
+    from models.principal import Principal, Role
+
+    return Principal(id="bench", role=Role.coordinator, all_regions=True)
 STAGES = ["register", "identity", "answers", "decide", "send"]
 
 
@@ -165,7 +172,7 @@ class Driver:
         for sc_ in self.scenarios:
             with session_scope() as s:
                 self.reg_ids[id(sc_)] = [add_registration(s, RegistrationInput(
-                    region=sc_.region, subject=sc_.subject, **r.model_dump()), "bench", DAY).id
+                    region=sc_.region, subject=sc_.subject, **r.model_dump()), _principal(), DAY).id
                     for r in sc_.registrations]
 
     def real(self) -> float:
@@ -189,7 +196,7 @@ class Driver:
         for i, scenario in enumerate(self.scenarios):
             self.ids.append(record("register", None, lambda s, scenario=scenario: register_request(
                 s, RequestInput(region=scenario.region, subject=scenario.subject,
-                                **scenario.request.model_dump()), "bench", DAY), DAY))
+                                **scenario.request.model_dump()), _principal(), DAY), DAY))
         self._wait("register")
         groups = {"identity": ["verify_identity"], "answers": ["answer"], "decide": ["decide"], "send": ["send"]}
         for stage in STAGES[1:]:
@@ -199,7 +206,7 @@ class Driver:
                         pairs = sc.inputs(scenario, s, rid, self.reg_ids[id(scenario)], event)
                     for action, data in pairs:
                         record(stage, rid, lambda s, action=action, data=data, event=event, rid=rid:
-                               sc.ACTIONS[action](s, rid, data, "bench", event.on), event.on)
+                               sc.ACTIONS[action](s, rid, data, _principal(), event.on), event.on)
             self._wait(stage)
         return time.time() - started
 

@@ -169,10 +169,14 @@ def _retry_transient(task, task_run, state) -> bool:  # noqa: ARG001 - Prefect's
 _TASK = dict(cache_policy=NO_CACHE, persist_result=False)
 _RETRY = dict(_TASK, retries=3, retry_delay_seconds=[0.2, 1, 3], retry_condition_fn=_retry_transient)
 
+# What writes is a task run (a step, each partner's consultation, the outbox): retried when
+# the cause is transient, visible per step in the Prefect UI. What only reads (which step is
+# next, which partners to consult) runs in the flow itself: a read needs no retry of its own
+# and no crash boundary, and as a task run it doubled the task runs of every run (each task
+# run is engine work and state events; docs/performance.md). A failure there is still a
+# ``StepFailed`` with ids and codes only (``guarded``), and fails the run the same way.
 run_step = task(name="step", task_run_name="{step}", **_RETRY)(do_step)
 open_consultation = task(name="open-consultation", task_run_name="consult-{partner_slug}", **_RETRY)(do_consultation)
-plan_next = task(name="plan", **_TASK)(do_plan)
-consultation_partners = task(name="consultation-partners", **_TASK)(do_partners)
 
 
 def _consult_all_tasks(request_id: str, partners: list[str], as_of: str) -> None:
@@ -180,7 +184,7 @@ def _consult_all_tasks(request_id: str, partners: list[str], as_of: str) -> None
     futures.result()  # every partner's task exists before we look again
 
 
-PREFECT = Runner(plan=plan_next, step=run_step, partners=consultation_partners,
+PREFECT = Runner(plan=do_plan, step=run_step, partners=do_partners,
                  consult_all=_consult_all_tasks, deliver=deliver_now)
 
 
