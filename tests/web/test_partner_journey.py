@@ -138,12 +138,14 @@ def test_partner_answers_a_task_from_the_link_in_the_email(loaded, live_server, 
         "() => [...document.querySelector(\"select[name='items.1.withhold_ground']\").options]"
         ".map(o => o.value).find(v => v)")
     ground.select_option(ground_value)
+    ground_label = ground.locator(f"option[value='{ground_value}']").inner_text().strip()
     with page.expect_navigation():
         page.click("button:has-text('Antwoord versturen')")
     assert page.url == task_url + "?verstuurd=1"
     main = page.locator("main").inner_text()
     assert "Uw antwoord is verstuurd" in main
     assert CORRECTION in main and EXPLANATION in main
+    assert f"om deze grond: {ground_label}" in main  # the ground's words, not its id
     other_data_absent()
     check_accessibility(page)
     screenshot(page, "partner-taak-verstuurd")
