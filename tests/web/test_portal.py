@@ -185,3 +185,44 @@ def test_the_task_list_shows_reminders_escalations_and_filters(client, loaded):
         (late_uid, True, (TODAY - timedelta(days=4)).isoformat(), TODAY.isoformat())]
     state = api[0]["state"]
     assert state in overdue  # the same words on the page as in the API
+
+
+def test_a_region_may_let_the_link_alone_open_its_one_task(client, loaded, tmp_path, monkeypatch):
+    """Region config ``portal.task_link_without_login`` (off in every shipped region): the
+    link from the letter opens that one task without an account, until it is answered."""
+    import shutil
+
+    from models import task_links
+    from models.settings import get_settings
+
+    config = tmp_path / "config"
+    shutil.copytree(get_settings().config_dir, config)
+    with open(config / "regions" / "drenthe.yaml", "a", encoding="utf-8") as f:
+        f.write("\nportal:\n  task_link_without_login: true\n  reason: Besloten door de stuurgroep (test).\n")
+    monkeypatch.setenv("RECHTENLOKET_CONFIG_DIR", str(config))
+    get_settings.cache_clear()
+    try:
+        rid, uid, task_id, regs, _ = _setup(loaded)
+        with Session(loaded) as db:
+            link = f"/taak/{task_links.token_for(db.get(ConsultationTask, task_id))}"
+        page = client.get(link)
+        assert page.status_code == 200 and "U gebruikt de link uit de brief" in page.text
+        assert "Huurachterstand" in page.text
+        assert _views(loaded, rid)[-1].actor.startswith("partner:")  # the link's principal, on record
+        assert client.get(f"/taken/{uid}", follow_redirects=False).status_code == 303  # nothing else opens
+
+        form = {"csrf_token": csrf_of(page.text), "answered_by": "J. de Vries"}
+        for n, r in enumerate(regs):
+            form |= {f"items.{n}.registration_id": str(r), f"items.{n}.supplied_by_us": "ja",
+                     f"items.{n}.correct": "ja", f"items.{n}.withhold": "nee"}
+        draft = client.post(link, data={**form, "actie": "concept"}, follow_redirects=False)
+        assert (draft.status_code, draft.headers["location"]) == (303, f"{link}?opgeslagen=1")
+        sent = client.post(link, data={**form, "actie": "versturen"}, follow_redirects=False)
+        assert sent.status_code == 200 and "De link in de brief werkt nu niet meer" in sent.text
+        with Session(loaded) as db:
+            assert db.get(ConsultationTask, task_id).status == TaskStatus.answered
+        spent = client.get(link)
+        assert spent.status_code == 410 and "Huurachterstand" not in spent.text
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
