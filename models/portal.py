@@ -379,7 +379,15 @@ def parse_forward(data, today: Optional[date] = None) -> tuple[Optional[ForwardF
                                                   rep is not None, bool(rep and rep.get("address")),
                                                   bool(subject.get("address")), today)
                      if p.field not in failed]
-    return None, problems
+    return None, sorted(problems, key=_form_order)  # the error summary follows the form
+
+
+def _form_order(problem: Problem) -> int:
+    fields = list(FORWARD_LABELS)
+    for name in (problem.field, problem.field.split(".")[0]):
+        if name in fields:
+            return fields.index(name)
+    return len(fields)
 
 
 def _day(value) -> Optional[date]:

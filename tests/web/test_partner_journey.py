@@ -184,3 +184,60 @@ def test_partner_answers_a_task_from_the_link_in_the_email(loaded, live_server, 
 
 def _ggz_id(db) -> int:
     return db.exec(select(Partner).where(Partner.slug == OTHER[0])).one().id
+
+
+def test_partner_forwards_a_request_and_reads_the_api_docs(loaded, live_server, page):
+    """The other partner pages in the browser: the forward form (with errors first), the
+    forwarded request, the API's documentation; axe on each, the task list on a phone."""
+    from flows.demo import demo_bsn
+
+    make_account(loaded, "p.assen", "partner", partner="gemeente-assen")
+    page.goto(live_server + "/inloggen?volgende=/doorsturen")
+    page.fill("#veld-username", "p.assen")
+    page.fill("#veld-password", PASSWORD)
+    with page.expect_navigation():
+        page.click("button:has-text('Inloggen')")
+    assert page.url == live_server + "/doorsturen"
+    check_accessibility(page)
+    screenshot(page, "partner-doorsturen")
+
+    page.fill("#veld-received_on", (date.today() + timedelta(days=3)).isoformat())  # in the future
+    page.check("input[name='types'][value='inzage']")
+    page.fill("#veld-subject-name", "Doorgestuurde Betrokkene")
+    page.fill("#veld-subject-bsn", "123")
+    with page.expect_navigation():
+        page.click("button:has-text('Verzoek doorsturen')")
+    assert page.title().startswith("Fout: ")
+    summary = page.locator("#foutmeldingen li").all_inner_texts()  # all at once, in the form's order
+    assert [t.split()[0] for t in summary] == ["Datum", "BSN", "Adres"], summary
+    assert not summary[1].startswith("BSN: BSN")
+    assert page.input_value("#veld-subject-name") == "Doorgestuurde Betrokkene"
+    assert page.is_checked("input[name='types'][value='inzage']")
+    with Session(loaded) as db:
+        assert db.exec(select(Request)).all() == []
+    check_accessibility(page)
+    screenshot(page, "partner-doorsturen-fout")
+
+    page.fill("#veld-received_on", (date.today() - timedelta(days=2)).isoformat())
+    page.fill("#veld-subject-bsn", demo_bsn(9100))
+    page.fill("#veld-subject-address", "Stationsstraat 1\n9401 KJ Assen")
+    with page.expect_navigation():
+        page.click("button:has-text('Verzoek doorsturen')")
+    with Session(loaded) as db:
+        [forwarded] = db.exec(select(Request)).all()
+    assert page.url == f"{live_server}/doorgestuurd/{forwarded.id}"
+    assert forwarded.reference in page.locator("main").inner_text()
+    check_accessibility(page)
+    screenshot(page, "partner-doorgestuurd")
+
+    page.set_viewport_size({"width": 360, "height": 740})  # a phone: the task list reflows
+    page.goto(live_server + "/taken")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    check_accessibility(page)
+    screenshot(page, "partner-taken-telefoon")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.goto(live_server + "/api/v1/docs")
+    assert page.locator("h1").count() == 1 and "/api/v1/tasks" in page.locator("main").inner_text()
+    check_accessibility(page)
+    screenshot(page, "api-docs")
