@@ -78,8 +78,7 @@ def test_partner_answers_a_task_from_the_link_in_the_email(loaded, live_server, 
 
     # the link from the e-mail: first the login page, then straight to the task
     page.goto(live_server + path)
-    assert urlsplit(page.url).path == "/inloggen"
-    check_accessibility(page)
+    assert urlsplit(page.url).path == "/inloggen"  # (its axe check is in test_browser.py)
     page.fill("#veld-username", "p.assen")
     page.fill("#veld-password", PASSWORD)
     with page.expect_navigation():
@@ -113,7 +112,6 @@ def test_partner_answers_a_task_from_the_link_in_the_email(loaded, live_server, 
                                                       ConsultationTask.partner_id != _ggz_id(db))).one()
         assert task.status == TaskStatus.open
         assert load_draft(db, task).items[1].explanation == EXPLANATION
-    check_accessibility(page)
 
     # submitting without the ground: the form comes back, the error next to the field, all kept
     with page.expect_navigation():
@@ -172,7 +170,6 @@ def test_partner_answers_a_task_from_the_link_in_the_email(loaded, live_server, 
     screenshot(page, "partner-taken")
     page.goto(live_server + "/taken?status=open")
     assert page.locator("main table tbody tr").count() == 0
-    check_accessibility(page)
 
     # the link from the e-mail is spent now: a Dutch page, no data
     page.goto(live_server + path)
@@ -233,7 +230,6 @@ def test_partner_forwards_a_request_and_reads_the_api_docs(loaded, live_server, 
     page.set_viewport_size({"width": 360, "height": 740})  # a phone: the task list reflows
     page.goto(live_server + "/taken")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
-    check_accessibility(page)
     screenshot(page, "partner-taken-telefoon")
     page.set_viewport_size({"width": 1280, "height": 900})
 

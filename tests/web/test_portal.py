@@ -226,3 +226,22 @@ def test_a_region_may_let_the_link_alone_open_its_one_task(client, loaded, tmp_p
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
+
+
+def test_the_demo_partner_has_work_to_do(client, loaded):
+    """``make run`` in demo mode prints demo.partner (gemeente Assen), who can log in; the
+    demo seeds (``make demo``, flows/demo.py) give it fresh, reminded, overdue and answered
+    tasks. Pure checks of the seeds: playing them is what test_examples.py does per scenario."""
+    from flows.demo import DEMO_PARTNER, PARTNER_CASES, partner_scenarios
+    from web.demo import demo_accounts, password_of
+
+    assert any("demo.partner" in line and password_of("demo.partner") in line and DEMO_PARTNER in line
+               for line in demo_accounts())
+    assert login(client, "demo.partner", password_of("demo.partner")).status_code == 303
+    assert client.get("/taken").status_code == 200
+    scenarios = partner_scenarios(TODAY)
+    assert len(scenarios) == len(PARTNER_CASES) == 5
+    ages = sorted(days for days, *_ in PARTNER_CASES)
+    assert ages[0] < 7 < 14 < ages[-1]  # from days to weeks old: fresh, reminded, late
+    assert any(answered for *_, answered in PARTNER_CASES)
+    assert all(any(e.do == "answer" for e in s.events) == case[-1] for s, case in zip(scenarios, PARTNER_CASES))
