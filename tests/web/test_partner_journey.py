@@ -141,7 +141,7 @@ def test_partner_answers_a_task_from_the_link_in_the_email(loaded, live_server, 
         page.click("button:has-text('Antwoord versturen')")
     assert page.url == task_url + "?verstuurd=1"
     main = page.locator("main").inner_text()
-    assert "Uw antwoord is verstuurd" in main
+    assert "Uw antwoord is verstuurd" in main and "U hoeft nu niets meer te doen" in main  # what happens next
     assert CORRECTION in main and EXPLANATION in main
     assert f"om deze grond: {ground_label}" in main  # the ground's words, not its id
     other_data_absent()
