@@ -178,6 +178,19 @@ def test_partner_answers_a_task_from_the_link_in_the_email(loaded, live_server, 
     check_accessibility(page)
     screenshot(page, "partner-link-gebruikt")
 
+    # the coordinator reopens the answer: the partner reads why and starts from its answer
+    from models.actions.answers import ReopenInput, reopen_answer
+
+    with Session(loaded) as db:
+        reopen_answer(db, rid, ReopenInput(partner="gemeente-assen", reason="Bij gegeven 2 ontbreekt de datum."),
+                      TESTER, today)
+        db.commit()
+    page.goto(task_url)
+    assert "Bij gegeven 2 ontbreekt de datum." in page.locator("main").inner_text()
+    assert page.input_value("textarea[name='items.0.correction']") == CORRECTION
+    check_accessibility(page)
+    screenshot(page, "partner-taak-heropend")
+
 
 def _ggz_id(db) -> int:
     return db.exec(select(Partner).where(Partner.slug == OTHER[0])).one().id
