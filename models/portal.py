@@ -17,7 +17,7 @@ from pydantic import Field, ValidationError
 from sqlmodel import Session, select
 
 from models import audit, task_links
-from models.actions.common import Recorded
+from models.actions.common import ActionError, Recorded
 from models.actions.answers import record_answer
 from models.actions.inputs import Day, Input
 from models.actions.intake import RepresentativeInput, RequestInput, SubjectInput, register_request
@@ -291,19 +291,31 @@ def save_draft(session: Session, principal: Principal, task: ConsultationTask, f
 def submit_answer(session: Session, principal: Principal, task: ConsultationTask, form: AnswerForm,
                   today: date) -> tuple[Optional[Recorded], list[Problem]]:
     """Check the answer and record it through the action (caller commits, then dispatches).
-    Returns (recorded, []) or (None, problems). An action's refusal (ActionError) is raised."""
+    Returns (recorded, []) or (None, problems). An action's refusal (ActionError) is raised.
+
+    Submitted once: on an answered task the very same answer (a retry, a double click) is
+    the same answer (``recorded.repeated``); anything else is ``AlreadyAnswered``."""
     _require_own(principal, session, task)
-    if task.status != TaskStatus.open.value:
-        raise AlreadyAnswered(task.answered_on)
+    answered = task.status != TaskStatus.open.value
     request = session.get(Request, task.request_id)
     partner = session.get(Partner, task.partner_id)
     region = get_region(request.region_id)
     inzage = RequestType.inzage.value in [r.type for r in rights(session, request.id)]
     problems = check_answer(form, _own_ids(session, task), region, inzage)
     if problems:
+        if answered:
+            raise AlreadyAnswered(task.answered_on)
         return None, problems
-    recorded = record_answer(session, request.id, to_answer_input(form, partner.slug, today, inzage), principal,
-                             today)
+    data = to_answer_input(form, partner.slug, today, inzage)
+    if answered:
+        try:
+            recorded = record_answer(session, request.id, data, principal, today)
+        except ActionError:
+            raise AlreadyAnswered(task.answered_on) from None
+        if not recorded.repeated:  # cannot happen: the action refuses a second answer
+            raise AlreadyAnswered(task.answered_on)
+        return recorded, []
+    recorded = record_answer(session, request.id, data, principal, today)
     delete_draft(session, task)
     task_links.mark_used(session, task)
     return recorded, []
@@ -351,11 +363,53 @@ FORWARD_LABELS = {
 NO_ADDRESS = "ontbreekt: zonder adres kan het Zorg- en Veiligheidshuis geen antwoord sturen"
 
 
-def parse_forward(data) -> tuple[Optional[ForwardForm], list[Problem]]:
+def parse_forward(data, today: Optional[date] = None) -> tuple[Optional[ForwardForm], list[Problem]]:
+    """The form as a ForwardForm, or every problem at once: the field errors and, for the
+    fields that did parse, the checks ``forward_request`` makes (dates, an address), so the
+    partner sees all of them the first time."""
     try:
         return ForwardForm.model_validate(data), []
     except ValidationError as exc:
-        return None, [Problem(f, m) for f, m in field_errors(exc)]
+        problems = [Problem(f, m) for f, m in field_errors(exc)]
+    if today is not None and isinstance(data, dict):
+        subject = data.get("subject") if isinstance(data.get("subject"), dict) else {}
+        rep = data.get("representative") if isinstance(data.get("representative"), dict) else None
+        failed = {p.field for p in problems}
+        problems += [p for p in _forward_problems(_day(data.get("received_on")), _day(subject.get("birth_date")),
+                                                  rep is not None, bool(rep and rep.get("address")),
+                                                  bool(subject.get("address")), today)
+                     if p.field not in failed]
+    return None, sorted(problems, key=_form_order)  # the error summary follows the form
+
+
+def _form_order(problem: Problem) -> int:
+    fields = list(FORWARD_LABELS)
+    for name in (problem.field, problem.field.split(".")[0]):
+        if name in fields:
+            return fields.index(name)
+    return len(fields)
+
+
+def _day(value) -> Optional[date]:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _forward_problems(received_on: Optional[date], birth_date: Optional[date], has_representative: bool,
+                      representative_address: bool, subject_address: bool, today: date) -> list[Problem]:
+    problems = []
+    if received_on and received_on > today:
+        problems.append(Problem("received_on", "mag niet in de toekomst liggen"))
+    if birth_date and birth_date > today:
+        problems.append(Problem("subject.birth_date", "mag niet in de toekomst liggen"))
+    if has_representative:
+        if not representative_address:
+            problems.append(Problem("representative.address", NO_ADDRESS))
+    elif not subject_address:
+        problems.append(Problem("subject.address", NO_ADDRESS))
+    return problems
 
 
 def forward_request(session: Session, principal: Principal, form: ForwardForm,
@@ -363,16 +417,9 @@ def forward_request(session: Session, principal: Principal, form: ForwardForm,
     """Register the request at the ZVH, as received by the principal's organisation first
     (caller commits, then dispatches). A repeat of the same request returns the first."""
     partner = partner_of(session, principal)
-    problems = []
-    if form.received_on > today:
-        problems.append(Problem("received_on", "mag niet in de toekomst liggen"))
-    if form.subject.birth_date and form.subject.birth_date > today:
-        problems.append(Problem("subject.birth_date", "mag niet in de toekomst liggen"))
-    if form.representative is not None:
-        if not form.representative.address:
-            problems.append(Problem("representative.address", NO_ADDRESS))
-    elif not form.subject.address:
-        problems.append(Problem("subject.address", NO_ADDRESS))
+    rep = form.representative
+    problems = _forward_problems(form.received_on, form.subject.birth_date, rep is not None,
+                                 bool(rep and rep.address), bool(form.subject.address), today)
     if problems:
         return None, problems
     data = RequestInput(region=partner.region_id, subject=form.subject, types=form.types,

@@ -175,6 +175,8 @@ class FormState:
 
     def _phrase(self, name: str, message: str) -> str:
         label = self.label(name)
+        if message.lower().startswith(label.lower() + " "):  # "BSN moet ...": the label is there already
+            return _capital(message)
         if message.startswith(_PREDICATES):
             return f"{label} {message}"
         return f"{label}: {message}"

@@ -8,6 +8,7 @@ the portal's pages call (models/portal.py), so it may do what a partner user may
 refuses what the forms refuse, with the same messages per field (422).
 """
 import secrets
+from http import HTTPStatus
 import traceback
 from typing import Optional
 
@@ -100,7 +101,10 @@ def create_api(settings: WebSettings) -> FastAPI:
 
     @api.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
-        detail = exc.detail if isinstance(exc.detail, str) and exc.status_code == 409 else None
+        # A 409 may carry its own Dutch detail; starlette's default (the English phrase) never shows.
+        default = HTTPStatus(exc.status_code).phrase if exc.status_code in HTTPStatus._value2member_map_ else None
+        detail = exc.detail if exc.status_code == 409 and isinstance(exc.detail, str) and exc.detail != default \
+            else None
         return error(exc.status_code, detail, headers=exc.headers)
 
     @api.exception_handler(RequestValidationError)

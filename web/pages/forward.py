@@ -64,7 +64,7 @@ async def forward(request: Request, principal: Principal = Depends(partner_only)
 
 def _forward(db: Session, request: Request, principal: Principal, form: FormData):
     state = FormState.from_form(form, portal.FORWARD_LABELS)
-    parsed, problems = portal.parse_forward(data_of(form))
+    parsed, problems = portal.parse_forward(data_of(form), date.today())
     recorded = None
     try:
         if parsed is not None:
