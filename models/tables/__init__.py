@@ -11,6 +11,7 @@ from models.tables.keyring import KeyringEntry
 from models.tables.letter import Letter
 from models.tables.outbox import OutboxMessage
 from models.tables.partner import Partner, Region
+from models.tables.processing import ProcessingLogEntry
 from models.tables.referral import Referral
 from models.tables.registration import CaseRegistration
 from models.tables.request import Representative, Request, RequestRight
@@ -36,6 +37,7 @@ __all__ = [
     "LoginThrottle",
     "OutboxMessage",
     "Partner",
+    "ProcessingLogEntry",
     "Referral",
     "Region",
     "Representative",
