@@ -2,7 +2,8 @@
 and adds itself with ``register(app)``."""
 import typer
 
-from cli import audit, backup, common, database, demo, keys, letters, product, regions, requests, retention, scenario, termijn, users
+from cli import (audit, backup, common, database, demo, keys, letters, product, regions, requests, retention,
+                 scenario, termijn, tokens, users)
 
 app = typer.Typer(
     cls=common.OneLineErrors,
@@ -13,7 +14,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (database, regions, requests, retention, scenario, termijn, letters, audit, product, demo, users, keys, backup):
+for module in (database, regions, requests, retention, scenario, termijn, letters, audit, product, demo, users, tokens,
+               keys, backup):
     module.register(app)
 
 

@@ -128,3 +128,15 @@ def after_routing(consultations: int, referrals: int, handled_rights: int) -> Af
 def after_decision(rights: tuple[RightState, ...]) -> RequestStatus:
     """Executing while a granted change still has to be carried out; then replying."""
     return RequestStatus.executing if any(r.needs_execution for r in rights) else RequestStatus.replying
+
+
+#: Where a submitted consultation answer may still be reopened by the coordinator: while the
+#: answers are gathered, and in deliberation as long as nothing was decided on them.
+REOPENABLE = (RequestStatus.consulting, RequestStatus.deliberating)
+
+
+def after_reopen(status: RequestStatus) -> RequestStatus:
+    """A reopened answer is an open consultation again: the request waits for it."""
+    if status not in REOPENABLE:
+        raise ValueError(f"an answer cannot be reopened in status {status.value}")
+    return RequestStatus.consulting

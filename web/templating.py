@@ -24,7 +24,19 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["app_name"] = APP_NAME
+    env.filters["local_time"] = local_time
     return env
+
+
+def local_time(moment) -> str:
+    """A stored UTC time as the Dutch read it: "01-12-2026 om 14:05"."""
+    from zoneinfo import ZoneInfo
+
+    if moment.tzinfo is None:
+        from datetime import UTC
+
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%d-%m-%Y om %H:%M")
 
 
 def page_context(request: Optional[Request]) -> dict[str, Any]:
