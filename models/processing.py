@@ -174,6 +174,14 @@ def record(session: Session, principal: Who, name: str, activity: str, *, reques
     return written
 
 
+def as_code(*parts: str) -> str:
+    """A processing name from codes (a page, an action, a letter kind): lower case, the
+    characters of a code only, e.g. ``as_code("inzien", "api.task")`` -> "inzien:api.task"."""
+    import re
+
+    return ":".join(re.sub(r"[^a-z0-9_.-]", "-", part.lower()) for part in parts)[:120]
+
+
 def _is_code(value: str) -> bool:
     import re
 

@@ -16,6 +16,7 @@ from typing import Any, Optional
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
+from models import processing
 from models.crypto import keyed_digests
 from models.enums import Role
 from models.principal import Principal
@@ -143,6 +144,8 @@ def finish(session: Session, request: Request, action: str, key: str, actor: str
     session.add(ActionEvent(key=key, input_digest=input_digest or key, request_id=request.id,
                             action=action, recorded_on=today, actor=actor))
     session.flush()
+    # Every change of a betrokkene's data is a line of the processing log, in this transaction.
+    processing.record(session, actor, processing.as_code("wijzigen", action), processing.CHANGE, request_id=request.id)
     rehearse(session, request, today)
     return Recorded(action, request.id, request.reference, key, ids=ids)
 
