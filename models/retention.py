@@ -175,8 +175,12 @@ def erase(session: Session, request_id: str, today: date, files_removed: int = 0
 
 def report_row(session: Session, request_id: str, counts: Optional[dict]) -> dict:
     """One line of the deletion report: reference, region, dates and counts; nothing personal."""
+    from models.region_config import get_region
+
     request = session.get(Request, request_id)
+    rule = get_region(request.region_id).retention
     return {"kenmerk": request.reference, "regio": request.region_id,
+            "termijn": f"{rule.request_file_years} jaar ({rule.rule.article})",
             "gesloten": request.closed_on.isoformat() if request.closed_on else "",
             "bewaren_tot": request.delete_after.isoformat() if request.delete_after else "",
             "verwijderd": ", ".join(f"{k}={v}" for k, v in sorted((counts or {}).items()) if v) or "al eerder"}
