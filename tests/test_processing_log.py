@@ -117,3 +117,10 @@ def test_the_export_per_betrokkene_answers_who_looked_and_shows_no_one_else(two_
     assert md.exit_code == 0 and "manager:42" in md.output and "bekeken" in md.output, md.output
     unknown = runner.invoke(app, ["audit", "verwerkingen", "--bsn-stdin"], input="999999990\n")
     assert unknown.exit_code == 2 and unknown.stderr.startswith("fout: ")
+
+
+def test_the_operator_reading_a_file_on_the_command_line_is_logged(two_subjects, loaded):
+    mine, _ = two_subjects
+    shown = runner.invoke(app, ["request", "show", mine, "--json", "--today", TODAY.isoformat()])
+    assert shown.exit_code == 0, shown.output
+    assert [r.principal for r in _rows(loaded, mine) if r.name == "inzien:verzoek.cli"] == ["coordinator:cli"]
