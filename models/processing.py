@@ -55,8 +55,9 @@ ACTIVITIES = {
     "brief-opstellen": "Een brief met persoonsgegevens opstellen (ontvangstbevestiging, besluit, doorverwijzing)",
     "bewaartermijn": "Een afgesloten dossier verwijderen na afloop van de bewaartermijn",
     "verwerkingen-inzien": "Het verwerkingenlogboek van een betrokkene opvragen (wie heeft mijn gegevens bekeken)",
+    "verstrekken": "Een bericht met persoonsgegevens versturen aan de betrokkene, een partner of een loket",
 }
-CHANGE, VIEW, LETTER, RETENTION, LOG_EXPORT = ACTIVITIES
+CHANGE, VIEW, LETTER, RETENTION, LOG_EXPORT, DISCLOSE = ACTIVITIES
 
 # The attribute names of the standard, and ours in their own namespace.
 A_ACTIVITY = "dpl.core.processing_activity_id"

@@ -15,7 +15,7 @@ from models import processing
 from models.tables import DataSubject, ProcessingLogEntry
 
 WHAT = {"inzien": "bekeken", "wijzigen": "vastgelegd of gewijzigd", "brief": "brief opgesteld",
-        "verwijderen": "verwijderd"}
+        "verwijderen": "verwijderd", "verstrekken": "verstuurd"}
 
 
 @dataclass

@@ -79,6 +79,10 @@ def test_past_retention_the_file_is_erased_and_the_statistics_stay(seeded):
     gone = _personal_values(seeded, first)
     outbox = get_settings().effective_outbox_dir / first.id
     assert outbox.is_dir() and any(outbox.iterdir())
+    with Session(seeded) as s:  # each letter sent was a disclosure in the processing log
+        sent = s.exec(select(ProcessingLogEntry).where(ProcessingLogEntry.request_id == first.id,
+                                                       ProcessingLogEntry.name.startswith("verstrekken:"))).all()
+        assert sent and all(r.principal == "system:outbox" for r in sent)
 
     # The day the period ends nothing happens; the day after, it does.
     assert erase_directly(first.delete_after.isoformat())["erased"] == 0
