@@ -18,7 +18,8 @@ from models.db import session_scope
 from models.settings import get_settings
 from models.state import clocks
 from models.tables import (
-    AuditEvent, CaseRegistration, DataSubject, Letter, OutboxMessage, ProcessingLogEntry, Request, RequestRight,
+    AnswerDraft, AuditEvent, CaseRegistration, ConsultationTask, DataSubject, Letter, OutboxMessage,
+    ProcessingLogEntry, Request, RequestRight,
 )
 from tests.flowtools import run_cli
 from tests.principals import TESTER
@@ -84,6 +85,11 @@ def test_past_retention_the_file_is_erased_and_the_statistics_stay(seeded):
                                                        ProcessingLogEntry.name.startswith("verstrekken:"))).all()
         assert sent and all(r.principal == "system:outbox" for r in sent)
 
+    with session_scope() as s:  # a partner's unsent draft on a task of the file, if it has one
+        tasks = s.exec(select(ConsultationTask).join(Request).where(Request.delete_after < when)).all()
+        for task in tasks:
+            s.add(AnswerDraft(task_id=task.id, data='{"note": "concept van de partner"}', saved_by="partner:1"))
+
     # The day the period ends nothing happens; the day after, it does.
     assert erase_directly(first.delete_after.isoformat())["erased"] == 0
     result = erase_directly(when.isoformat())
@@ -102,6 +108,7 @@ def test_past_retention_the_file_is_erased_and_the_statistics_stay(seeded):
             assert all(x.statement is None for x in s.exec(select(RequestRight).where(RequestRight.request_id == r.id)))
             subject = s.get(DataSubject, r.subject_id)
             assert subject.bsn is None and subject.name == "" and subject.bsn_hash is None
+        assert tasks and not s.exec(select(AnswerDraft)).all()
         report = s.exec(select(AuditEvent).where(AuditEvent.action == "request.retention_erased",
                                                  AuditEvent.request_id == first.id)).one()
         assert report.detail["reference"] == first.reference and report.detail["letters"] >= 1
@@ -138,6 +145,17 @@ def test_another_kept_request_keeps_the_betrokkene_and_the_registrations(seeded)
         assert subject.bsn == data["subject"]["bsn"]  # the open request still needs them
         assert len(s.exec(select(CaseRegistration).where(CaseRegistration.subject_id == subject.id)).all()) \
             == registrations
+
+
+def test_every_table_with_personal_data_has_its_retention_rule():
+    from sqlmodel import SQLModel
+
+    import models.tables  # noqa: F401
+    from models.crypto import EncryptedString
+
+    encrypted = {t.name for t in SQLModel.metadata.sorted_tables
+                 if any(isinstance(c.type, EncryptedString) for c in t.columns)}
+    assert encrypted == set(retention.ENCRYPTED_TABLES)
 
 
 def test_an_open_request_or_one_still_kept_is_never_erased(seeded):
