@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 
 from flows.advance import advance_directly, sweep_one
 from models import audit
+from models.principal import CLI
 from models.settings import get_settings
 from models.tables import AuditEvent, ConsultationTask, ItemAnswer, Letter, OutboxMessage, Request
 from tests import batch
@@ -138,7 +139,7 @@ def _consulting(n: int) -> tuple[str, list[str]]:
 
     consulted = batch.add_registrations(n, 2, DAY)
     with session_scope() as s:
-        rid = register_request(s, RequestInput.model_validate(batch.request_input(n, DAY)), "cli", DAY).request_id
+        rid = register_request(s, RequestInput.model_validate(batch.request_input(n, DAY)), CLI, DAY).request_id
     advance_directly(rid, DAY.isoformat())
     with session_scope() as s:
         region = s.get(Request, rid).region_id
@@ -146,7 +147,7 @@ def _consulting(n: int) -> tuple[str, list[str]]:
 
         record_identity(s, rid, IdentityInput(method="in_persoon", place=get_region(region).identity.places[0],
                                               checked_on=DAY, officer="procesregisseur", document_type="paspoort",
-                                              document_last_digits="1234"), "cli", DAY)
+                                              document_last_digits="1234"), CLI, DAY)
     advance_directly(rid, DAY.isoformat())
     return rid, consulted
 
@@ -186,7 +187,7 @@ def test_two_answers_and_the_sweep_in_the_same_second_leave_the_request_as_one_a
 
         with session_scope() as s:
             record_answer(s, twin, AnswerInput.model_validate(batch.answer_input(twin, partner, ANSWER_DAY)),
-                          "cli", ANSWER_DAY)
+                          CLI, ANSWER_DAY)
         advance_directly(twin, ANSWER_DAY.isoformat())
     sweep_one(twin, ANSWER_DAY.isoformat())
     expected = _picture(loaded, twin)
