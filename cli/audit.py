@@ -17,6 +17,7 @@ def register(app: typer.Typer) -> None:
     group = typer.Typer(help="Auditspoor: controleren en exporteren voor de FG.", no_args_is_help=True)
     group.command("verify")(verify)
     group.command("export")(export)
+    group.command("verwerkingen")(verwerkingen)
     app.add_typer(group, name="audit")
 
 
@@ -45,8 +46,11 @@ def verify(
     from models.db import session_scope
 
     extra = _prefect_anchors(prefect)
+    from models import processing
+
     with session_scope() as session:
         result = audit.check(session, extra)
+        log = processing.check(session)
     if as_json:
         print_json({
             "intact": result.intact,
@@ -58,14 +62,18 @@ def verify(
             "problem": None if result.intact else {
                 "event_id": result.problem.event_id, "seq": result.problem.seq, "message": result.problem.message,
             },
+            "processing_log": {"entries": log.entries, "problem": log.problem},
         })
     if not result.intact:
         _tampered(result.problem)
+    if not log.intact:
+        typer.echo(f"fout: verwerkingenlogboek niet in orde: {log.problem}", err=True)
+        raise typer.Exit(EXIT_TAMPERED)
     if not as_json:
         head = f"; laatste volgnummer {result.head[0]}" if result.head else ""
         where = f" in {', '.join(result.anchor_sources)}" if result.anchor_sources else ""
         typer.echo(f"Auditspoor in orde: {result.events} gebeurtenissen{head}; "
-                   f"{result.anchors} ankerpunten{where} kloppen.")
+                   f"{result.anchors} ankerpunten{where} kloppen. Verwerkingenlogboek in orde: {log.entries} regels.")
 
 
 def export(
@@ -96,3 +104,55 @@ def export(
                    f"auditspoor {'in orde' if result.verification.intact else 'NIET in orde'}.")
     if not result.verification.intact:
         _tampered(result.verification.problem)
+
+
+def verwerkingen(
+    request: Optional[str] = typer.Option(None, "--request", help="Kenmerk of id van een verzoek van de betrokkene."),
+    bsn_stdin: bool = typer.Option(False, "--bsn-stdin", help="Lees het BSN van de betrokkene van standaardinvoer (nooit als argument)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Bestand .json (de velden van de standaard) of .md; zonder: Markdown op het scherm."),
+) -> None:
+    """Wie heeft de gegevens van deze betrokkene ingezien of gewijzigd: het verwerkingenlogboek
+    (Logboek dataverwerkingen) van één betrokkene, met de controle van de keten."""
+    import sys
+
+    from models import processing
+    from models.db import session_scope
+    from models.principal import CLI
+    from models.processing_export import build, render_json, render_markdown
+
+    if (request is None) == (not bsn_stdin):
+        raise UserError("geef precies één van --request of --bsn-stdin")
+    if out is not None and out.suffix.lower() not in (".json", ".md"):
+        raise UserError(f"--out {out.name}: kies een bestand .json of .md")
+    with session_scope() as session:
+        if bsn_stdin:
+            try:
+                subject = processing.find_subject(session, sys.stdin.readline().strip())
+            except ValueError as exc:
+                raise UserError(f"ongeldig BSN: {exc}") from None
+            if subject is None:
+                raise UserError("geen betrokkene met dit BSN in Rechtenloket")
+            result = build(session, subject.id)
+        else:
+            from models import audit_export
+
+            found = audit_export.find_request(session, request)
+            if found is None:
+                raise UserError(f"onbekend verzoek {request!r} (geef het kenmerk of het id)")
+            result = build(session, found.subject_id)
+        # Looking at the log is itself a processing of this betrokkene (the FG's review).
+        processing.record(session, CLI, "inzien:verwerkingenlogboek", processing.LOG_EXPORT,
+                          subject_ids=[result.subject_id])
+    text = render_json(result) if out is not None and out.suffix.lower() == ".json" else render_markdown(result)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"kan {out} niet schrijven: {exc.strerror or type(exc).__name__}") from None
+        typer.echo(f"{len(result.entries)} verwerkingen van betrokkene {result.pseudonym} geschreven naar {out}; "
+                   f"verwerkingenlogboek {'in orde' if result.intact else 'NIET in orde'}.")
+    if not result.intact:
+        typer.echo(f"fout: verwerkingenlogboek niet in orde: {result.problem}", err=True)
+        raise typer.Exit(EXIT_TAMPERED)

@@ -2,8 +2,8 @@
 and adds itself with ``register(app)``."""
 import typer
 
-from cli import (audit, common, database, demo, letters, product, regions, requests, scenario, termijn, tokens,
-                 users)
+from cli import (audit, backup, common, database, demo, keys, letters, product, regions, requests, retention,
+                 scenario, termijn, tokens, users)
 
 app = typer.Typer(
     cls=common.OneLineErrors,
@@ -14,7 +14,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (database, regions, requests, scenario, termijn, letters, audit, product, demo, users, tokens):
+for module in (database, regions, requests, retention, scenario, termijn, letters, audit, product, demo, users, tokens,
+               keys, backup):
     module.register(app)
 
 

@@ -87,8 +87,12 @@ def _print_view(request_id: str, today: date, as_json: bool) -> None:
     from models.tables import Request
     from models.views import request_view
 
+    from models import processing
+
     with session_scope() as s:
         view = request_view(s, s.get(Request, request_id), today).model_dump(mode="json")
+        # The operator reads the file (the betrokkene's name and address are in the view).
+        processing.record(s, ACTOR, "inzien:verzoek.cli", processing.VIEW, request_id=request_id)
     if as_json:
         print_json(view)
         return

@@ -49,7 +49,13 @@ def published_anchors() -> list[Anchor]:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
-    names = [artifact_key(k.key_id) for k in keys.keyring().keys]
+    from sqlmodel import select
+
+    from models.tables import KeyringEntry
+
+    with session_scope() as session:  # retired keys too: their heads anchor the older trail
+        known = set(session.exec(select(KeyringEntry.key_id))) | {k.key_id for k in keys.keyring().keys}
+    names = [artifact_key(key_id) for key_id in sorted(known)]
     only_ours = ArtifactFilter(key=ArtifactFilterKey(any_=names))
     anchors: list[Anchor] = []
     with get_client(sync_client=True) as client:

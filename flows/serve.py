@@ -4,7 +4,9 @@
 
 - ``advance-request``: started by ``dispatch`` after every recorded event (no schedule);
 - ``sla-sweep``: every day at 07:00 Europe/Amsterdam, for that day;
-- ``deliver-outbox``: every minute, so a message that failed is tried again.
+- ``deliver-outbox``: every minute, so a message that failed is tried again;
+- ``retention-sweep``: every night at 02:30 Europe/Amsterdam: closed request files past
+  their retention period are erased (flows/retention.py).
 
 For scale-out the same flows are deployed on a process work pool instead (prefect.yaml,
 docs/deployment.md); the code is the same. ``sla-sweep`` and ``deliver-outbox`` take their
@@ -16,10 +18,12 @@ from prefect.schedules import Cron
 
 from flows.advance import advance_request, sla_sweep
 from flows.deliver import deliver_outbox
+from flows.retention import retention_sweep
 
 SWEEP_CRON = "0 7 * * *"
 SWEEP_TIMEZONE = "Europe/Amsterdam"
 DELIVERY_INTERVAL_SECONDS = 60
+RETENTION_CRON = "30 2 * * *"  # at night, before the sweep; Europe/Amsterdam like the sweep
 # How often the served process asks the Prefect server for runs to start: the longest wait
 # between a dispatched event and the start of its run (Prefect's default is 10 s). One small
 # API call per second; PREFECT_RUNNER_POLL_FREQUENCY overrides it (docs/performance.md).
@@ -34,6 +38,9 @@ def deployments() -> list:
                                       description="De dagelijkse ronde: herinneringen, escalaties, termijnen."),
         deliver_outbox.to_deployment(name="deliver-outbox", interval=DELIVERY_INTERVAL_SECONDS,
                                      description="De outbox afleveren en mislukte berichten opnieuw proberen."),
+        retention_sweep.to_deployment(name="retention-sweep",
+                                      schedules=[Cron(RETENTION_CRON, timezone=SWEEP_TIMEZONE)],
+                                      description="Afgesloten dossiers verwijderen na afloop van de bewaartermijn."),
     ]
 
 

@@ -174,7 +174,21 @@ class Verification:
         return self.problem is None
 
 
-def _event_problem(ev: AuditEvent, expected_seq: int, prev: str, last_id: int) -> Optional[str]:
+def verification_keys(session: Session) -> dict:
+    """Every key that may have signed an event: the configured keys, and the audit keys of
+    retired keys, kept sealed in the keyring table by the rotation that retired them."""
+    import base64
+
+    from models.tables.keyring import KeyringEntry
+
+    known: dict = {}
+    for entry in session.exec(select(KeyringEntry).where(KeyringEntry.audit_key.is_not(None))):
+        known[entry.key_id] = keys.AuditOnlyKey(entry.key_id, base64.b64decode(entry.audit_key))
+    known.update({k.key_id: k for k in keys.keyring().keys})
+    return known
+
+
+def _event_problem(ev: AuditEvent, expected_seq: int, prev: str, last_id: int, known: dict) -> Optional[str]:
     where = f"gebeurtenis {ev.id} (volgnummer {ev.seq})"
     if ev.seq > expected_seq:
         missing = str(expected_seq) if ev.seq == expected_seq + 1 else f"{expected_seq} t/m {ev.seq - 1}"
@@ -186,7 +200,7 @@ def _event_problem(ev: AuditEvent, expected_seq: int, prev: str, last_id: int) -
     if ev.prev_hash != prev:
         return (f"{where} verwijst niet naar de vorige gebeurtenis: de keten is onderbroken "
                 "(gebeurtenis verwijderd, ingevoegd of verplaatst)")
-    key = keys.keyring().get(ev.key_id)
+    key = known.get(ev.key_id)
     if key is None:
         return (f"{where} is ondertekend met sleutel-id {ev.key_id}, die deze installatie niet kent: "
                 "de keten is herberekend met een andere sleutel")
@@ -217,9 +231,10 @@ def check(session: Session, extra_anchors: Iterable[anchor.Anchor] = ()) -> Veri
         by_seq[a.seq].append(a)
 
     expected, prev, last_id = 1, GENESIS, 0
+    known = verification_keys(session)
     in_order = select(AuditEvent).order_by(AuditEvent.seq, AuditEvent.id).execution_options(yield_per=1000)
     for ev in session.exec(in_order):  # streamed: a long trail is not held in memory at once
-        message = _event_problem(ev, expected, prev, last_id)
+        message = _event_problem(ev, expected, prev, last_id, known)
         if message is None:
             wrong = next((a for a in by_seq.get(ev.seq, ()) if a.hash != ev.hash), None)
             if wrong is not None:

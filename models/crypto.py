@@ -88,6 +88,9 @@ def unseal(token: str, place: Place, row: object = None) -> str:
         raise DecryptionFailed(place.table, place.column, row, "is niet in het formaat rl1")
     key = keys.keyring().get(key_id)
     if key is None:
+        keys.reload()  # a rotation may have added the key (secret.key.next) since this process read it
+        key = keys.keyring().get(key_id)
+    if key is None:
         current = keys.current()
         raise WrongKey(
             f"{place.table}.{place.column} is versleuteld met sleutel-id {key_id}, maar de "
@@ -102,10 +105,11 @@ def unseal(token: str, place: Place, row: object = None) -> str:
     return plain.decode("utf-8")
 
 
-def lookup_hash(value: str) -> str:
-    """Deterministic keyed hash with the current key: equal inputs give equal hashes,
-    unreadable without the key. Case and surrounding spaces do not count."""
-    return _lookup(keys.current(), value)
+def lookup_hash(value: str, key: keys.MasterKey | None = None) -> str:
+    """Deterministic keyed hash with the current key (or ``key``): equal inputs give equal
+    hashes, unreadable without the key. Case and surrounding spaces do not count. For
+    writing a hash; a search uses ``lookup_hashes``."""
+    return _lookup(key or keys.current(), value)
 
 
 def lookup_hashes(value: str) -> list[str]:
@@ -118,11 +122,17 @@ def _lookup(key: keys.MasterKey, value: str) -> str:
     return hmac.new(key.lookup_key, value.strip().lower().encode(), hashlib.sha256).hexdigest()
 
 
-def keyed_digest(purpose: str, value: str) -> str:
+def keyed_digest(purpose: str, value: str, key: keys.MasterKey | None = None) -> str:
     """A case-sensitive keyed hash of ``value`` for ``purpose`` (e.g. an action's input):
     equal inputs give equal digests; without the key nobody can test a guessed BSN."""
     message = f"{purpose}\x00{value}".encode()
-    return hmac.new(keys.current().lookup_key, message, hashlib.sha256).hexdigest()
+    return hmac.new((key or keys.current()).lookup_key, message, hashlib.sha256).hexdigest()
+
+
+def keyed_digests(purpose: str, value: str) -> list[str]:
+    """``keyed_digest`` under every key in the keyring, current first (to recognise a digest
+    made before or during a rotation)."""
+    return [keyed_digest(purpose, value, k) for k in keys.keyring().keys]
 
 
 class EncryptedString(TypeDecorator):

@@ -155,6 +155,11 @@ def mark_sent(session: Session, msg: OutboxMessage, at: datetime) -> None:
         session, AUDIT_ACTOR, "outbox.sent", msg.request_id,
         message_id=msg.id, kind=msg.kind, channel=msg.channel, attempts=msg.attempts,
     )
+    if msg.request_id:  # the disclosure itself, in the processing log (LDV), with the same commit
+        from models import processing
+
+        processing.record(session, AUDIT_ACTOR, processing.as_code("verstrekken", msg.kind, msg.channel),
+                          processing.DISCLOSE, request_id=msg.request_id)
 
 
 def error_text(error: BaseException | str) -> str:

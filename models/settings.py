@@ -23,6 +23,13 @@ class Settings(BaseSettings):
     templates_dir: Path = PROJECT_ROOT / "templates"
     # Base64 (url-safe) of 32 random bytes. When unset, ``init`` writes one to data_dir/secret.key.
     secret_key: str = ""
+    # The successor of the master key during a rotation (docs/keys.md): it decrypts from the
+    # moment it is configured, and encrypts once ``rechtenloket keys rotate`` has started.
+    # When unset, the data dir's ``secret.key.next`` (written by ``keys new``) is used.
+    secret_key_next: str = ""
+    # How often a running process checks the database's keyring again (a rotation started by
+    # another process is noticed within this time).
+    key_refresh_seconds: float = 5.0
     # Outgoing messages land here as .eml/.html files when the transport is "file".
     outbox_dir: Path | None = None
     # Append-only checkpoints of the audit trail's head, outside the database (models.anchor).
@@ -67,6 +74,10 @@ class Settings(BaseSettings):
     @property
     def key_file(self) -> Path:
         return self.data_dir / "secret.key"
+
+    @property
+    def next_key_file(self) -> Path:
+        return self.data_dir / "secret.key.next"
 
     @property
     def effective_audit_anchor_file(self) -> Path:

@@ -94,19 +94,23 @@ def _empty_all_tables(engine) -> None:
     """Empty every table, the audit trail too (its append-only triggers are lifted for
     the moment, in the same transaction), and the test data dir's audit anchors."""
     import models.tables  # noqa: F401
-    from models import anchor, audit
+    from models import anchor, audit, processing
 
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
             conn.execute(text("ALTER TABLE auditevent DISABLE TRIGGER USER"))
+            conn.execute(text("ALTER TABLE processinglog DISABLE TRIGGER USER"))
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             conn.execute(text("ALTER TABLE auditevent ENABLE TRIGGER USER"))
+            conn.execute(text("ALTER TABLE processinglog ENABLE TRIGGER USER"))
         else:
             audit.drop_append_only_triggers(conn)
+            processing.drop_append_only_triggers(conn)
             for table in reversed(SQLModel.metadata.sorted_tables):
                 conn.execute(table.delete())
             audit.create_append_only_triggers(conn)
+            processing.create_append_only_triggers(conn)
     anchor.anchor_file().unlink(missing_ok=True)
 
 

@@ -130,7 +130,7 @@ class Stack:
     # ------------------------------------------------------------- what runs the flows
 
     def serve(self, **extra: str) -> subprocess.Popen:
-        """The embedded default: the three deployments served from one process."""
+        """The embedded default: the four deployments served from one process."""
         proc = self.start("serve", [sys.executable, "-m", "flows.serve"], self.client_env(**extra))
         self.wait_for_deployments(proc, "serve")
         return proc

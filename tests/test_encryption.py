@@ -144,7 +144,7 @@ def test_every_table_with_encrypted_columns_has_a_row_identity():
                  if any(isinstance(c.type, EncryptedString) for c in t.columns)}
     assert encrypted == {"datasubject", "caseregistration", "consultationtask", "itemanswer", "itemdecision",
                          "letter", "outboxmessage", "representative", "request", "requestright", "sourcetask",
-                         "disclosure", "answerdraft"}
+                         "disclosure", "keyring", "answerdraft"}
     for table in SQLModel.metadata.sorted_tables:
         if table.name in encrypted:
             column = table.c.row_uid
@@ -234,7 +234,8 @@ def test_every_code_path_stores_bound_ciphertext_only(loaded, prefect_harness, p
             columns = [c.name for c in table.columns if isinstance(c.type, EncryptedString)]
             if not columns:
                 continue
-            for row in conn.execute(text(f"SELECT id, row_uid, {', '.join(columns)} FROM {table.name}")):
+            pk = next(iter(table.primary_key.columns)).name
+            for row in conn.execute(text(f"SELECT {pk} AS id, row_uid, {', '.join(columns)} FROM {table.name}")):
                 for column in columns:
                     raw = row._mapping[column]
                     if raw is None:

@@ -59,6 +59,7 @@ def test_the_schedules_are_the_constants_of_flows_serve():
     by_name = {d["name"]: d for d in _yaml()["deployments"]}
     assert by_name["sla-sweep"]["schedules"] == [{"cron": serve.SWEEP_CRON, "timezone": serve.SWEEP_TIMEZONE}]
     assert by_name["deliver-outbox"]["schedules"] == [{"interval": serve.DELIVERY_INTERVAL_SECONDS}]
+    assert by_name["retention-sweep"]["schedules"] == [{"cron": serve.RETENTION_CRON, "timezone": serve.SWEEP_TIMEZONE}]
 
 
 def test_the_pull_step_finds_the_code_from_any_folder(tmp_path):

@@ -5,7 +5,8 @@ A handler of such a page calls ``record_view`` before it renders, in the GET han
     record_view(db, principal, "task", request_id=task.request_id, task=task.id)
 
 The event is committed at once (a page is shown only after its view is on record; if the
-record fails, the page fails). Pages that show no personal data (the start page, the
+record fails, the page fails). A view of a request's page is also a line of the processing
+log (``models.processing``: who read this betrokkene's data, when), in the same commit. Pages that show no personal data (the start page, the
 login page) record nothing. The detail holds ids and codes only; a value that looks like
 anything else (spaces, a BSN-shaped number, long text) is refused, so a name or a BSN
 cannot slip into the trail by mistake.
@@ -15,7 +16,7 @@ from typing import Optional, Union
 
 from sqlmodel import Session
 
-from models import audit
+from models import audit, processing
 from models.principal import Principal
 from models.tables import AuditEvent
 
@@ -41,5 +42,7 @@ def record_view(db: Session, principal: Principal, page: str, request_id: Option
     detail = {"page": _check("page", page), **{k: _check(k, v) for k, v in ids.items()}}
     _check("request_id", request_id)
     event = audit.record(db, principal.actor, VIEWED, request_id, **detail)
+    if request_id is not None:  # and the same read in the processing log (LDV), per betrokkene
+        processing.record(db, principal, processing.as_code("inzien", page), processing.VIEW, request_id=request_id)
     db.commit()
     return event

@@ -16,7 +16,8 @@ from typing import Any, Optional
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from models.crypto import keyed_digest
+from models import processing
+from models.crypto import keyed_digests
 from models.enums import Role
 from models.principal import Principal
 from models.region_config import RegionConfig
@@ -111,12 +112,25 @@ def canonical(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def event_key(action: str, request_id: str, data: Any) -> str:
-    return keyed_digest("action", f"{action}\x00{request_id}\x00{canonical(data)}")
+class EventKey(str):
+    """An action's key (the digest under the current key) that also knows its digests under
+    the other configured key, so a repeat during a key rotation is still recognised."""
+
+    candidates: tuple[str, ...]
+
+    def __new__(cls, digests: list[str]):
+        key = super().__new__(cls, digests[0])
+        key.candidates = tuple(digests)
+        return key
+
+
+def event_key(action: str, request_id: str, data: Any) -> EventKey:
+    return EventKey(keyed_digests("action", f"{action}\x00{request_id}\x00{canonical(data)}"))
 
 
 def previous(session: Session, key: str) -> Optional[ActionEvent]:
-    return session.exec(select(ActionEvent).where(ActionEvent.key == key)).first()
+    candidates = list(getattr(key, "candidates", (key,)))
+    return session.exec(select(ActionEvent).where(ActionEvent.key.in_(candidates))).first()
 
 
 def repeat_of(event: ActionEvent, request: Request) -> Recorded:
@@ -130,6 +144,8 @@ def finish(session: Session, request: Request, action: str, key: str, actor: str
     session.add(ActionEvent(key=key, input_digest=input_digest or key, request_id=request.id,
                             action=action, recorded_on=today, actor=actor))
     session.flush()
+    # Every change of a betrokkene's data is a line of the processing log, in this transaction.
+    processing.record(session, actor, processing.as_code("wijzigen", action), processing.CHANGE, request_id=request.id)
     rehearse(session, request, today)
     return Recorded(action, request.id, request.reference, key, ids=ids)
 

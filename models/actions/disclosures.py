@@ -14,6 +14,7 @@ from models import audit
 from models.actions.common import STAFF, ActionError, authorise, not_in_future, partner_row
 from models.actions.inputs import NAME, Day, Input, PostalAddress, optional_text
 from models.principal import Principal
+from models import keys
 from models.crypto import lookup_hash
 from models.region_config import get_region
 from models.tables import CaseRegistration, Disclosure
@@ -50,9 +51,12 @@ def record_disclosure(session: Session, region_id: str, data: DisclosureInput, p
     partner = partner_row(session, region, data.partner) if data.partner else None
     if partner is not None and partner.id == reg.partner_id:
         raise ActionError("de partner die het gegeven leverde, is geen ontvanger ervan")
-    key = partner.slug if partner else f"derde:{lookup_hash(data.name.strip().casefold())[:24]}"
+    key = partner.slug if partner else third_party_key(data.name)
+    # Under every configured key: during a key rotation the row may still have the old one.
+    candidates = [partner.slug] if partner else [third_party_key(data.name, k) for k in keys.keyring().keys]
     existing = session.exec(select(Disclosure).where(
-        Disclosure.registration_id == reg.id, Disclosure.recipient_key == key, Disclosure.how == data.how)).first()
+        Disclosure.registration_id == reg.id, Disclosure.recipient_key.in_(candidates),
+        Disclosure.how == data.how)).first()
     if existing is not None:
         return existing  # the same disclosure once: recording it again changes nothing
     row = Disclosure(
@@ -66,3 +70,12 @@ def record_disclosure(session: Session, region_id: str, data: DisclosureInput, p
     audit.record(session, actor, "disclosure.recorded", None, registration_id=reg.id,
                  partner=partner.slug if partner else None, how=data.how)
     return row
+
+
+THIRD_PARTY = "derde:"
+
+
+def third_party_key(name: str, key: "keys.MasterKey | None" = None) -> str:
+    """One row per recipient outside the partners, whatever the spelling of the name: a
+    keyed hash of it (recomputed by a key rotation from the encrypted name)."""
+    return f"{THIRD_PARTY}{lookup_hash(name.strip().casefold(), key)[:24]}"

@@ -9,6 +9,7 @@ from models import audit
 from models.actions.common import (
     ActionError,
     authorise,
+    EventKey,
     Recorded,
     canonical,
     finish,
@@ -31,9 +32,10 @@ from models.actions.inputs import (
     text,
 )
 from models.bsn import normalize_bsn
-from models.crypto import keyed_digest, lookup_hash
+from models.crypto import keyed_digest, keyed_digests, lookup_hash, lookup_hashes
 from models.enums import Channel, RequesterKind, RequestType, Role
 from models.letters.contacts import blocked
+from models import keys  # noqa: F401  (the key type in rehashed_intake_key)
 from models.principal import NotAllowed, Principal
 from models.region_config import ConfigError, RegionConfig, get_region
 from models.tables import CaseRegistration, DataSubject, Representative, Request, RequestRight
@@ -97,7 +99,8 @@ def region_of(region_id: str) -> RegionConfig:
 
 def find_or_create_subject(session: Session, subject: SubjectInput) -> DataSubject:
     """The one subject with this BSN (the keyed hash finds it), created if new."""
-    row = session.exec(select(DataSubject).where(DataSubject.bsn_hash == lookup_hash(subject.bsn))).first()
+    # Every configured key's hash: during a key rotation a subject may still carry the old one.
+    row = session.exec(select(DataSubject).where(DataSubject.bsn_hash.in_(lookup_hashes(subject.bsn)))).first()
     if row is not None:
         return row
     row = DataSubject(
@@ -157,18 +160,40 @@ def add_registration(session: Session, data: RegistrationInput, principal: Princ
     return reg
 
 
-def intake_key(data: RequestInput, given: Optional[str] = None) -> str:
+def intake_key(data: RequestInput, given: Optional[str] = None) -> EventKey:
     """The registration's idempotency key: the key the operator gave, or one derived from
-    what makes a request the same request (region, subject, types, receipt date, channel)."""
+    what makes a request the same request (region, subject, types, receipt date, channel).
+    It knows its digests under every configured key (a repeat during a key rotation)."""
     if given is not None:
         if not given.strip() or len(given) > 100:
             raise ActionError("--key moet 1 tot 100 tekens zijn")
-        return keyed_digest("intake-key", f"{data.region}\x00{given.strip()}")
+        return EventKey(keyed_digests("intake-key", f"{data.region}\x00{given.strip()}"))
     channel = Channel.via_partner if data.received_by else data.channel
-    return keyed_digest("intake", canonical({
-        "region": data.region, "bsn": data.subject.bsn, "types": sorted(t.value for t in data.types),
-        "received_on": data.received_on.isoformat(), "channel": channel.value,
-    }))
+    return EventKey(keyed_digests("intake", derived_intake_input(
+        data.region, data.subject.bsn, [t.value for t in data.types], data.received_on, channel.value)))
+
+
+def derived_intake_input(region: str, bsn: str, types: list[str], received_on: date, channel: str) -> str:
+    """What a registration's derived key is a digest of. All of it is kept in the request
+    itself, so a key rotation can compute the key again (models.rotation)."""
+    return canonical({"region": region, "bsn": bsn, "types": sorted(types),
+                      "received_on": received_on.isoformat(), "channel": channel})
+
+
+def rehashed_intake_key(request: Request, bsn: str, types: list[str], old: "keys.MasterKey",
+                        new: "keys.MasterKey", stored: str) -> Optional[str]:
+    """The registration's derived key under ``new`` if ``stored`` is its derived key under
+    ``old``; None when the operator gave the key (``--key``: not kept, cannot be computed)."""
+    source = derived_intake_input(request.region_id, bsn, types, request.first_received_on, request.channel)
+    if keyed_digest("intake", source, old) != stored:
+        return None
+    return keyed_digest("intake", source, new)
+
+
+#: The content digest of a registration whose key was computed again by a key rotation: the
+#: registration's full input is not kept, so its digest cannot be; a repeat with the same key
+#: is then taken as the same request.
+ROTATED_DIGEST = "rotated"
 
 
 def _check(session: Session, data: RequestInput, region: RegionConfig, today: date):
@@ -218,7 +243,8 @@ def register_request(session: Session, data: RequestInput, principal: Principal,
     earlier = previous(session, ikey)
     if earlier is not None:
         request = session.get(Request, earlier.request_id)
-        if earlier.input_digest == digest:
+        if earlier.input_digest == ROTATED_DIGEST or earlier.input_digest in keyed_digests(
+                "intake-content", canonical(content)):
             return repeat_of(earlier, request)
         raise ActionError(
             f"er is al een verzoek {request.reference} met dezelfde betrokkene, soorten, ontvangstdatum en "

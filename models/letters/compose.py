@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from models import outbox
+from models import outbox, processing
 from models.enums import NotificationChannel, RequestType
 from models.letters import context as c
 from models.letters import contacts, store
@@ -151,6 +151,7 @@ def issue(
             store.edit_draft(session, letter.id, render_html(kind_id, ctx), actor)
         return letter
     html = render_html(kind_id, ctx)
+    processing.record(session, actor, processing.as_code("brief", kind_id), processing.LETTER, request_id=request.id)
     letter = store.create_draft(
         session, request.id, kind_id, letter_key(request, key_suffix), html, actor,
         recipient_partner_id=partner.id if partner else None,

@@ -264,11 +264,36 @@ def _weasyprint():
     return weasyprint
 
 
+def _confined_fetcher(weasyprint, root: Path):
+    """WeasyPrint's fetcher limited to ``data:`` and files under ``root`` (the letter
+    templates): an edited draft's ``<img src="file:///...">``, ``<link rel="attachment">``
+    or ``http://`` URL would otherwise read a file of the server (the key, the database)
+    into a letter, or call out. A refused resource is left out of the PDF."""
+    from urllib.parse import unquote, urlparse
+
+    root = root.resolve()
+
+    class Confined(weasyprint.urls.URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "file":
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if not path.is_relative_to(root):
+                    raise ValueError("resource outside the letter templates refused")
+            elif scheme != "data":
+                raise ValueError("only local letter resources are fetched")
+            return super().fetch(url, headers)
+
+    return Confined(allowed_protocols=("file", "data"), allow_redirects=False)
+
+
 def render_document(html: str):
     """The laid-out WeasyPrint document (pages available for checks)."""
     weasyprint = _weasyprint()
-    base_url = str(Path(get_settings().templates_dir) / "letters")
-    return weasyprint.HTML(string=html, base_url=base_url).render()
+    import weasyprint.urls  # noqa: F401  (the fetcher class)
+
+    base = Path(get_settings().templates_dir) / "letters"
+    return weasyprint.HTML(string=html, base_url=str(base), url_fetcher=_confined_fetcher(weasyprint, base)).render()
 
 
 def render_pdf(html: str) -> bytes:

@@ -12,6 +12,7 @@ from models.tables.letter import Letter
 from models.tables.outbox import OutboxMessage
 from models.tables.partner import Partner, Region
 from models.tables.portal import AnswerDraft, ApiToken, TaskLink
+from models.tables.processing import ProcessingLogEntry
 from models.tables.referral import Referral
 from models.tables.registration import CaseRegistration
 from models.tables.request import Representative, Request, RequestRight
@@ -39,6 +40,7 @@ __all__ = [
     "LoginThrottle",
     "OutboxMessage",
     "Partner",
+    "ProcessingLogEntry",
     "Referral",
     "Region",
     "Representative",

@@ -42,6 +42,9 @@ class Request(SQLModel, table=True):
     closed_on: Optional[date] = None
     # Retention (issue: hardened security): the request file is deleted after this date.
     delete_after: Optional[date] = None
+    # Set when the retention flow erased the file (models.retention): the row stays for the
+    # statistics, with its non-personal columns only.
+    anonymised_on: Optional[date] = None
 
 
 class RequestRight(SQLModel, table=True):

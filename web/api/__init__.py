@@ -91,6 +91,11 @@ def create_api(settings: WebSettings) -> FastAPI:
         title="Rechtenloket partner-API", version="1", description=DESCRIPTION,
         openapi_url="/openapi.json", docs_url=None, redoc_url=None,
         responses={401: {"model": v1.ErrorOut, "description": "Geen of geen geldig token"},
+                   # Our own Dutch answer to invalid input, documented as it is sent (not FastAPI's
+                   # default "detail" list; schemathesis checks every answer against this).
+                   400: {"model": v1.ErrorOut, "description": "Geen geldige JSON"},
+                   413: {"model": v1.ErrorOut, "description": "Het verzoek is te groot"},
+                   422: {"model": v1.ErrorOut, "description": "De gegevens kloppen niet (per veld in 'errors')"},
                    429: {"model": v1.ErrorOut, "description": "Te veel pogingen met een ongeldig token"}},
     )
     api.state.settings = settings
