@@ -130,8 +130,20 @@ def finish(session: Session, request: Request, action: str, key: str, actor: str
     session.add(ActionEvent(key=key, input_digest=input_digest or key, request_id=request.id,
                             action=action, recorded_on=today, actor=actor))
     session.flush()
+    refresh_deadlines(session, request, today)
     rehearse(session, request, today)
     return Recorded(action, request.id, request.reference, key, ids=ids)
+
+
+def refresh_deadlines(session: Session, request: Request, today: date) -> None:
+    """The request's stored deadlines after what was just recorded (models/sla.py)."""
+    from models.deadlines import DeadlineError
+    from models.sla import refresh
+
+    try:
+        refresh(session, request, today)
+    except DeadlineError as exc:
+        raise ActionError(str(exc)) from None
 
 
 class _RollBack(Exception):
