@@ -128,3 +128,15 @@ def after_routing(consultations: int, referrals: int, handled_rights: int) -> Af
 def after_decision(rights: tuple[RightState, ...]) -> RequestStatus:
     """Executing while a granted change still has to be carried out; then replying."""
     return RequestStatus.executing if any(r.needs_execution for r in rights) else RequestStatus.replying
+
+
+#: Where a partner's answer may be reopened: before anything was decided on it.
+REOPENABLE = (RequestStatus.consulting, RequestStatus.deliberating)
+
+
+def after_reopen(status: RequestStatus) -> RequestStatus:
+    """A submitted answer is reopened (models/actions/answers.py ``reopen_answer``): the
+    request waits for that partner again. Only before the forum decided."""
+    if status not in REOPENABLE:
+        raise ValueError(f"an answer cannot be reopened in status {status.value}")
+    return RequestStatus.consulting

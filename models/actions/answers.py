@@ -24,7 +24,7 @@ from models.actions.common import (
     previous,
     repeat_of,
 )
-from models.actions.inputs import LINE, NOTE, STATEMENT, Day, Input, optional_text, text
+from models.actions.inputs import LINE, NOTE, REASON, STATEMENT, Day, Input, optional_text, text
 from models.enums import RequestStatus, Role, TaskStatus
 from models.principal import Principal
 from models.region_config import get_region
@@ -244,3 +244,55 @@ def establish_source(session: Session, request_id: str, data: SourceInput, princ
     _redraft(session, request, today, actor)
     return finish(session, request, "establish_source", key, actor, today, ids=(task.id,))
 
+
+class ReopenInput(Input):
+    partner: text(120)
+    reason: text(REASON)  # why, for the file: the partner's mistake, a question of the coordinator
+
+
+def reopen_answer(session: Session, request_id: str, data: ReopenInput, principal: Principal, today: date) -> Recorded:
+    """The coordinator reopens a partner's submitted answer (before the forum decided): its
+    item answers and the source questions it raised are removed, the task is open again
+    with a new schedule from ``today``, and the request waits for that partner. The audit
+    trail keeps the earlier answer's event; the reason is kept with the task's events."""
+    from models.deadlines import consultation_schedule
+    from models.lifecycle import REOPENABLE, after_reopen
+    from models.state import decree_days, rights
+
+    request = get_request(session, request_id)
+    actor = authorise(principal, request.region_id, *STAFF)
+    region = get_region(request.region_id)
+    partner = partner_row(session, region, data.partner)
+    task = session.exec(select(ConsultationTask).where(
+        ConsultationTask.request_id == request.id, ConsultationTask.partner_id == partner.id)).first()
+    if task is None:
+        raise ActionError(f"er is geen raadpleging van {data.partner} voor dit verzoek")
+    answers = session.exec(select(ItemAnswer).where(ItemAnswer.task_id == task.id).order_by(ItemAnswer.id)).all()
+    # The answer being reopened is part of the key: reopening a later answer again is a new action.
+    key = event_key("reopen", request.id, {**data.model_dump(mode="json"), "answers": [a.id for a in answers]})
+    if (earlier := previous(session, key)) is not None:
+        return repeat_of(earlier, request)
+    if task.status != TaskStatus.answered.value:
+        raise ActionError(f"de raadpleging van {data.partner} staat nog open: er is geen antwoord om te heropenen")
+    if RequestStatus(request.status) not in REOPENABLE or any(r.outcome for r in rights(session, request.id)):
+        raise ActionError("over dit verzoek is al besloten: een antwoord kan niet meer worden heropend")
+    if len(data.reason) < 10:
+        raise ActionError("reason: geef een reden van minstens 10 tekens")
+    for source_task in session.exec(select(SourceTask).where(
+            SourceTask.request_id == request.id, SourceTask.reported_by_partner_id == partner.id)):
+        session.delete(source_task)
+    for answer in answers:
+        session.delete(answer)
+    when = consultation_schedule(today, region.deadlines, decree_days())
+    task.status = TaskStatus.open.value
+    task.answered_on = task.answered_by = task.note = None
+    task.due_on, task.reminder_on, task.escalation_on = when.due, when.remind_on, when.escalate_on
+    task.reminded_on = task.escalated_on = None
+    session.add(task)
+    old = request.status
+    request.status = after_reopen(RequestStatus(request.status)).value
+    session.add(request)
+    session.flush()
+    audit.record(session, actor, "consultation.reopened", request.id, partner=data.partner, items=len(answers),
+                 due_on=task.due_on, old=old)
+    return finish(session, request, "reopen", key, actor, today, ids=(task.id,))
