@@ -29,7 +29,7 @@ from models.enums import RequestStatus, Role, TaskStatus
 from models.principal import Principal
 from models.region_config import get_region
 from models.state import registrations
-from models.tables import ConsultationTask, ItemAnswer, SourceTask
+from models.tables import ActionEvent, ConsultationTask, ItemAnswer, SourceTask
 
 _SECOND_PERSON = re.compile(r"\b(u|uw|uzelf)\b", re.IGNORECASE)
 _THIRD_PERSON = re.compile(r"\b(betrokkene|de cliënt|cliënt)\b", re.IGNORECASE)
@@ -269,10 +269,16 @@ def reopen_answer(session: Session, request_id: str, data: ReopenInput, principa
         raise ActionError(f"er is geen raadpleging van {data.partner} voor dit verzoek")
     answers = session.exec(select(ItemAnswer).where(ItemAnswer.task_id == task.id).order_by(ItemAnswer.id)).all()
     # The answer being reopened is part of the key: reopening a later answer again is a new action.
+    digest = event_key("reopen", request.id, data)
     key = event_key("reopen", request.id, {**data.model_dump(mode="json"), "answers": [a.id for a in answers]})
     if (earlier := previous(session, key)) is not None:
         return repeat_of(earlier, request)
     if task.status != TaskStatus.answered.value:
+        last = session.exec(select(ActionEvent).where(
+            ActionEvent.request_id == request.id, ActionEvent.action.in_(("reopen", "answer")))
+            .order_by(ActionEvent.id.desc())).first()
+        if last is not None and last.action == "reopen" and last.input_digest == digest:
+            return repeat_of(last, request)  # the same reopening again (a second click)
         raise ActionError(f"de raadpleging van {data.partner} staat nog open: er is geen antwoord om te heropenen")
     if RequestStatus(request.status) not in REOPENABLE or any(r.outcome for r in rights(session, request.id)):
         raise ActionError("over dit verzoek is al besloten: een antwoord kan niet meer worden heropend")
@@ -295,4 +301,4 @@ def reopen_answer(session: Session, request_id: str, data: ReopenInput, principa
     session.flush()
     audit.record(session, actor, "consultation.reopened", request.id, partner=data.partner, items=len(answers),
                  due_on=task.due_on, old=old)
-    return finish(session, request, "reopen", key, actor, today, ids=(task.id,))
+    return finish(session, request, "reopen", key, actor, today, input_digest=digest, ids=(task.id,))
