@@ -34,6 +34,9 @@ def demo(
         initialise(settings)
         ids = d.seed(seed, date.today())
         typer.echo(f"{len(ids)} voorbeeldverzoeken in {settings.effective_database_url.split('///')[-1]}")
+        for_partner = d.seed_partner_tasks(date.today())
+        typer.echo(f"{len(for_partner)} verzoeken met vragen aan de demopartner {d.DEMO_PARTNER} "
+                   f"(account demo.partner; 'make run' toont het wachtwoord)")
     if examples:
         saved = dict(os.environ)
         root = settings.data_dir / "demo"

@@ -2,7 +2,8 @@
 and adds itself with ``register(app)``."""
 import typer
 
-from cli import audit, common, database, demo, letters, product, regions, requests, scenario, termijn, users
+from cli import (audit, common, database, demo, letters, product, regions, requests, scenario, termijn, tokens,
+                 users)
 
 app = typer.Typer(
     cls=common.OneLineErrors,
@@ -13,7 +14,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (database, regions, requests, scenario, termijn, letters, audit, product, demo, users):
+for module in (database, regions, requests, scenario, termijn, letters, audit, product, demo, users, tokens):
     module.register(app)
 
 

@@ -27,7 +27,8 @@ AS_JSON = typer.Option(False, "--json", help="Uitvoer als JSON.")
 def register(app: typer.Typer) -> None:
     req = typer.Typer(help="Verzoeken van betrokkenen behandelen.", no_args_is_help=True)
     for name, fn in [("register", register_cmd), ("identity", identity), ("answer", answer), ("decide", decide),
-                     ("execute", execute), ("extend", extend), ("approve", approve), ("send", send),
+                     ("execute", execute), ("extend", extend), ("explain", explain), ("source", source),
+                     ("disclose", disclose), ("reopen", reopen), ("approve", approve), ("send", send),
                      ("show", show),
                      ("advance", advance)]:
         req.command(name)(fn)
@@ -196,6 +197,61 @@ def extend(request_id: str = typer.Argument(..., help="Kenmerk of id van het ver
     day = _day(today, "--today")
     data = ExtensionInput(type=type, reason=read_text(reason_file, "--reason-file"), recorded_on=day)
     _record(lambda s: record_extension(s, request_id, data, ACTOR, day), day)
+
+
+def explain(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+            registration: int = typer.Option(..., "--registration", help="Het gegeven dat wordt achtergehouden."),
+            text_file: str = typer.Option(..., "--text-file", help="Bestand met de uitleg in de u-vorm (- leest van "
+                                                                   "standaardinvoer)."),
+            today: Optional[str] = TODAY) -> None:
+    """Schrijf of wijzig de uitleg voor de betrokkene bij een achtergehouden deel."""
+    from models.actions.answers import ExplanationInput, edit_explanation
+
+    day = _day(today, "--today")
+    data = ExplanationInput(registration_id=registration, explanation=read_text(text_file, "--text-file"))
+    _record(lambda s: edit_explanation(s, request_id, data, ACTOR, day), day)
+
+
+def source(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+           registration: int = typer.Option(..., "--registration", help="Het gegeven waarvan de bron vaststaat."),
+           partner: Optional[str] = typer.Option(None, "--partner", help="De partner die het leverde (slug)."),
+           source_file: Optional[str] = typer.Option(None, "--source-file", help="Of: een bestand met de bron zoals "
+                                                     "de brief die noemt (- leest van standaardinvoer)."),
+           today: Optional[str] = TODAY) -> None:
+    """Leg de echte bron vast van een gegeven dat een partner niet leverde (AVG art. 15 lid 1 sub g)."""
+    from models.actions.answers import SourceInput, establish_source
+
+    day = _day(today, "--today")
+    data = SourceInput(registration_id=registration, partner=partner,
+                       source=read_text(source_file, "--source-file") if source_file else None)
+    _record(lambda s: establish_source(s, request_id, data, ACTOR, day), day)
+
+
+def disclose(region: str = typer.Option(..., "--region", help="Regio-id."),
+             file: str = typer.Argument(..., help="De verstrekking als JSON-bestand (- leest van standaardinvoer)."),
+             today: Optional[str] = TODAY) -> None:
+    """Leg een verstrekking van een gegeven vast in het ontvangersregister (AVG art. 19)."""
+    from models.actions.disclosures import DisclosureInput, record_disclosure
+    from models.db import session_scope
+
+    day = _day(today, "--today")
+    data = DisclosureInput.model_validate(read_json_object(file, "verstrekking"))
+    with session_scope() as s:
+        row = record_disclosure(s, region, data, ACTOR, day)
+        typer.echo(f"verstrekking {row.id} vastgelegd")
+
+
+def reopen(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+           partner: str = typer.Option(..., "--partner", help="Slug van de partner wiens antwoord heropent."),
+           reason_file: str = typer.Option(
+               ..., "--reason-file", help="Bestand met de reden voor de partner (- leest van standaardinvoer)."),
+           today: Optional[str] = TODAY) -> None:
+    """Heropen het verstuurde antwoord van een partner, zodat die het kan aanpassen."""
+    from models.actions.answers import ReopenInput, reopen_answer
+
+    day = _day(today, "--today")
+    data = ReopenInput(partner=partner, reason=read_text(reason_file, "--reason-file"))
+    _record(lambda s: reopen_answer(s, request_id, data, ACTOR, day), day)
 
 
 def approve(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),

@@ -87,3 +87,74 @@ def seed(count: int, today: date) -> list[str]:
         days = (today - last).days - LAG_DAYS[n % len(LAG_DAYS)]
         ids.append(play_until(shifted(scenario, days, 1000 + n), stop))
     return ids
+
+
+# ------------------------------------------------------------------ work for the demo partner
+
+#: The partner the demo account demo.partner works for (web/demo.py): gemeente Assen, Drenthe.
+DEMO_REGION, DEMO_PARTNER = "drenthe", "gemeente-assen"
+#: (days since receipt, rights, what the gemeente supplied, what another partner supplied,
+#: answered by the gemeente already). Received this long ago, checked the next day, the
+#: consultation is fresh, near its date (a reminder went), past it (the manager was told),
+#: or answered.
+PARTNER_CASES = [
+    (2, ["inzage"], [("Gegevens over wonen", "Melding van overlast bij de woning in 2025; gesprek met de "
+                      "wijkcoach gevoerd."), ("Gegevens over schulden", "Aangemeld voor schuldhulpverlening "
+                                                "in oktober 2025.")], ("ggz-drenthe", "Gegevens over zorg",
+                                                                       "Ambulante begeleiding sinds 2025."), False),
+    (5, ["inzage", "correctie"], [("Gegevens over inkomen", "Bijstandsuitkering sinds maart 2024.")],
+     ("verslavingszorg-noord-nederland", "Gegevens over verslavingszorg", "Intake afgerond in 2025."), False),
+    (13, ["verwijdering"], [("Gegevens over wonen", "Huurachterstand van drie maanden in 2024.")], None, False),
+    (21, ["inzage"], [("Gegevens over jeugd", "Melding bij het wijkteam over de kinderen (2025).")],
+     ("ggz-drenthe", "Gegevens over zorg", "Crisisopname in 2024."), False),
+    (8, ["inzage"], [("Gegevens over wonen", "Bemiddeling bij een burenruzie in 2025.")], None, True),
+]
+
+
+def partner_scenarios(today: date) -> list[sc.Scenario]:
+    """The demo partner's cases as scenarios, dated back from ``today``."""
+    out = []
+    for n, (days, types, ours, theirs, answered) in enumerate(PARTNER_CASES):
+        received = today - timedelta(days=days)
+        checked = received + timedelta(days=1)
+        registrations = [{"casus": f"ZVHD-2025-09{n:02d}", "partner": DEMO_PARTNER, "category": cat,
+                          "description": text, "supplied_on": (received - timedelta(days=60)).isoformat()}
+                         for cat, text in ours]
+        if theirs:
+            registrations.append({"casus": f"ZVHD-2025-09{n:02d}", "partner": theirs[0], "category": theirs[1],
+                                  "description": theirs[2], "supplied_on": (received - timedelta(days=50)).isoformat()})
+        events = [{"on": checked.isoformat(), "do": "verify_identity", "officer": "procesregisseur",
+                   "document_type": "paspoort", "document_last_digits": f"{4100 + n}"}]
+        if answered:
+            events.append({"on": (checked + timedelta(days=2)).isoformat(), "do": "answer", "partner": DEMO_PARTNER,
+                           "answered_by": "medewerker gemeente Assen",
+                           "items": [{"registration": i, "correct": True} for i in range(len(ours))]})
+        events.append({"on": today.isoformat(), "do": "sweep"})  # reminders and escalations that are due
+        name = f"{FIRST_NAMES[(n * 7) % len(FIRST_NAMES)]} {LAST_NAMES[(n * 3 + 1) % len(LAST_NAMES)]}"
+        out.append(sc.Scenario.model_validate({
+            "name": f"demo partner {n}", "region": DEMO_REGION,
+            "subject": {"bsn": demo_bsn(5000 + n), "name": name, "birth_date": f"{1970 + 3 * n}-0{1 + n}-15",
+                        "address": f"Voorbeeldstraat {10 + n}, 9401 AB Assen"},
+            "registrations": registrations,
+            "request": {"types": types, "received_on": received.isoformat(), "channel": "brief"},
+            "events": events,
+        }))
+    return out
+
+
+def seed_partner_tasks(today: date) -> list[str]:
+    """Consultation tasks for the demo partner (open, nearly due, late, answered), so that
+    demo.partner has something to do. A request seeded before is not seeded again."""
+    from sqlmodel import select
+
+    from models.crypto import lookup_hash
+    from models.db import session_scope
+    from models.tables import DataSubject
+
+    ids = []
+    for scenario in partner_scenarios(today):
+        with session_scope() as s:
+            known = s.exec(select(DataSubject).where(DataSubject.bsn_hash == lookup_hash(scenario.subject.bsn))).first()
+        if known is None:
+            ids.append(play_until(scenario, len(scenario.events)))
+    return ids

@@ -20,6 +20,10 @@ from flows.deliver import deliver_outbox
 SWEEP_CRON = "0 7 * * *"
 SWEEP_TIMEZONE = "Europe/Amsterdam"
 DELIVERY_INTERVAL_SECONDS = 60
+# How often the served process asks the Prefect server for runs to start: the longest wait
+# between a dispatched event and the start of its run (Prefect's default is 10 s). One small
+# API call per second; PREFECT_RUNNER_POLL_FREQUENCY overrides it (docs/performance.md).
+POLL_SECONDS = 1
 
 
 def deployments() -> list:
@@ -34,7 +38,10 @@ def deployments() -> list:
 
 
 def main() -> None:
-    serve(*deployments(), print_starting_message=False, limit=8)
+    import os
+
+    poll = float(os.environ.get("PREFECT_RUNNER_POLL_FREQUENCY") or POLL_SECONDS)
+    serve(*deployments(), print_starting_message=False, limit=8, query_seconds=poll)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from models import audit
 from models import recipients as recipients_log
+from models import task_links
 from models.actions.common import partner_row
 from models.deadlines import consultation_schedule
 from models.enums import ClockEventKind, RequestStatus, RequestType, TaskStatus
@@ -180,6 +181,10 @@ def open_consultation(session: Session, request: Request, partner_slug: str, tod
         session.add(task)
         session.flush()
         audit.record(session, ACTOR, "consultation.opened", request.id, partner=partner.slug, due_on=task.due_on)
+    key = f"consult:{partner.slug}"
+    if compose.existing(session, request, key) is not None:
+        return  # the letter is frozen once sent: its link is the one that works (models/task_links.py)
+    link = task_links.ensure_link(session, task, today)
     items = [compose.data_item(session, r) for r in registrations(session, request) if r.partner_id == partner.id]
     ctx = c.ConsultatieverzoekContext(
         **compose.base(session, request, today, compose.partner_addressee(partner), "consultatieverzoek"),
@@ -187,10 +192,11 @@ def open_consultation(session: Session, request: Request, partner_slug: str, tod
         request_types=[RequestType(r.type) for r in rights(session, request.id)], items=items,
         due_on=task.due_on, request_deadline=_protocol_due(session, request, today),
         how_to_answer="Geef per gegeven antwoord op de vragen hierboven. Houdt u een deel achter? Geef dan de "
-                      "grond en een uitleg in de u-vorm voor de betrokkene. Antwoord via de procesregisseur.",
+                      "grond en een uitleg in de u-vorm voor de betrokkene.",
+        task_link=link.url, task_link_expires_on=link.expires_on,
+        task_link_without_login=region.portal.task_link_without_login,
     )
-    compose.issue(session, request, "consultatieverzoek", f"consult:{partner.slug}", ctx, ACTOR,
-                  send_now=True, partner=partner)
+    compose.issue(session, request, "consultatieverzoek", key, ctx, ACTOR, send_now=True, partner=partner)
     sla.refresh(session, request, today)
 
 

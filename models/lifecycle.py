@@ -130,13 +130,13 @@ def after_decision(rights: tuple[RightState, ...]) -> RequestStatus:
     return RequestStatus.executing if any(r.needs_execution for r in rights) else RequestStatus.replying
 
 
-#: Where a partner's answer may be reopened: before anything was decided on it.
+#: Where a submitted consultation answer may still be reopened by the coordinator: while the
+#: answers are gathered, and in deliberation as long as nothing was decided on them.
 REOPENABLE = (RequestStatus.consulting, RequestStatus.deliberating)
 
 
 def after_reopen(status: RequestStatus) -> RequestStatus:
-    """A submitted answer is reopened (models/actions/answers.py ``reopen_answer``): the
-    request waits for that partner again. Only before the forum decided."""
+    """A reopened answer is an open consultation again: the request waits for it."""
     if status not in REOPENABLE:
         raise ValueError(f"an answer cannot be reopened in status {status.value}")
     return RequestStatus.consulting

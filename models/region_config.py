@@ -325,6 +325,24 @@ def running_name(name: str) -> str:
     return name
 
 
+class PortalPolicy(_Strict):
+    """How partners of this region reach their consultation tasks in the portal.
+
+    By default the link in a consultation letter opens the task only for a signed-in user
+    of that partner organisation. ``task_link_without_login`` lets the link alone open that
+    one task (for partners without accounts): a region decision, so it needs its
+    ``reason`` (who decided it, and why the risk of a forwarded e-mail is acceptable)."""
+
+    task_link_without_login: bool = False
+    reason: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _reasoned(self):
+        if self.task_link_without_login and not (self.reason or "").strip():
+            raise ValueError("reason is required when task_link_without_login is true")
+        return self
+
+
 class Complaint(Rule):
     """Where the protocol names the complaint: ``zvh`` when the betrokkene may also complain
     to the ZVH itself (Rotterdam, Drenthe, Utrecht PP 16.5 f), besides the AP (art. 77 AVG)."""
@@ -353,6 +371,7 @@ class RegionConfig(_Strict):
     inzage_information: InzageInformation
     complaint: Complaint  # where the protocol names the Autoriteit Persoonsgegevens
     partners: list[PartnerConfig] = Field(min_length=1)
+    portal: PortalPolicy = PortalPolicy()  # off unless the region decides otherwise
 
     @model_validator(mode="after")
     def _consistent(self):

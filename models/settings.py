@@ -6,6 +6,9 @@ The embedded default is a SQLite file under ``var/``; set RECHTENLOKET_DATABASE_
 from functools import lru_cache
 from pathlib import Path
 
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +36,25 @@ class Settings(BaseSettings):
     # file may be approved and sent, each with a visible "VOORBEELD – niet verzenden" marking.
     # Off in production: such a letter is refused.
     demo: bool = False
+    # The partner portal's address as partners reach it: the consultation letter links to
+    # <portal_url>/taak/<token> (models/task_links.py). Set it to the https address in
+    # production; plain http is accepted only for 127.0.0.1 and localhost.
+    portal_url: str = "http://127.0.0.1:8000"
+    # How many days a task link in a consultation letter opens the task (from the letter's
+    # date). After that the partner finds the task after logging in.
+    task_link_days: int = Field(default=42, ge=1, le=366)
+
+    @field_validator("portal_url")
+    @classmethod
+    def _portal_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        local = parts.hostname in ("127.0.0.1", "localhost")
+        if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment \
+                or (parts.scheme == "http" and not local):
+            raise ValueError("RECHTENLOKET_PORTAL_URL moet een https-adres zijn (http alleen voor 127.0.0.1), "
+                             "zonder ? of #")
+        return value
 
     @property
     def effective_database_url(self) -> str:

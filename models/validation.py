@@ -61,7 +61,21 @@ def _message(error: dict) -> str:
 
 def field_errors(exc: ValidationError) -> list[tuple[str, str]]:
     """Every problem as (field, Dutch message), in input order."""
-    return [(_field(e["loc"]), _message(e)) for e in exc.errors(include_url=False)]
+    return messages(exc.errors(include_url=False))
+
+
+def messages(errors, skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """pydantic's error dicts as (field, Dutch message); location parts in ``skip`` (the
+    API's "body", "query", "path") are left out of the field name."""
+    out = []
+    for error in errors:
+        loc = tuple(error.get("loc", ()))
+        if loc and loc[0] in skip:
+            loc = loc[1:]
+        if error.get("type") == "json_invalid":
+            loc = ()  # the position in the text, not a field
+        out.append((_field(loc), _message(error)))
+    return out
 
 
 def one_line(exc: BaseException) -> str:

@@ -110,7 +110,7 @@ def test_a_submitted_answer_is_reopened_before_the_decision(loaded):
         assert request.status == "consulting" and task.status == "open" and task.answered_on is None
         assert task.due_on > D("2026-02-17") and not s.exec(select(ItemAnswer).where(ItemAnswer.task_id == task.id)).all()
         assert request.sla_task_due == task.due_on  # the stored deadlines followed
-    with pytest.raises(ActionError, match="staat nog open"), session_scope() as s:
+    with pytest.raises(ActionError, match="niet beantwoord"), session_scope() as s:
         reopen_answer(s, rid, ReopenInput(partner="ggz-drenthe", reason="Een andere reden dan eerst."), TESTER,
                       D("2026-02-11"))
     from models.actions.answers import AnswerInput, record_answer

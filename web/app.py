@@ -19,8 +19,9 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from web import errors
+from web.api import create_api
 from web.middleware import CsrfCheck, Guard, Identify
-from web.pages import login, start
+from web.pages import forward, login, start, tasks
 from web.settings import WebSettings
 
 OWN_STATIC = Path(__file__).resolve().parent / "static"
@@ -35,7 +36,7 @@ def create_app(settings: Optional[WebSettings] = None) -> FastAPI:
     settings = settings or WebSettings()
     app = FastAPI(
         title="Rechtenloket",
-        # No interactive docs pages yet: the partner API (later) documents itself under /api/v1.
+        # No docs pages for the pages: the partner API documents itself under /api/v1 (web/api/).
         docs_url=None, redoc_url=None, openapi_url=None,
     )
     app.state.settings = settings
@@ -47,6 +48,8 @@ def create_app(settings: Optional[WebSettings] = None) -> FastAPI:
             raise RuntimeError(f"{folder} ontbreekt: voer 'npm ci' uit in de projectmap (of 'make install')")
         app.mount(prefix, StaticFiles(directory=folder), name=prefix.rsplit("/", 1)[-1])
     app.mount("/static/web", StaticFiles(directory=OWN_STATIC), name="web")
+    # The partner API: its own app, with JSON errors and its own OpenAPI document (web/api/).
+    app.mount("/api/v1", create_api(settings), name="api")
 
     @app.get("/health", include_in_schema=False)
     def health() -> JSONResponse:
@@ -55,6 +58,8 @@ def create_app(settings: Optional[WebSettings] = None) -> FastAPI:
 
     app.include_router(start.router)
     app.include_router(login.router)
+    app.include_router(tasks.router)
+    app.include_router(forward.router)
 
     # Added innermost first: a request passes Guard, then Identify, then CsrfCheck.
     app.add_middleware(CsrfCheck, settings=settings)

@@ -9,8 +9,9 @@
 3. ``CsrfCheck``: every state-changing request (POST, PUT, PATCH, DELETE) outside
    ``/api/`` carries the CSRF token of its session in the form field ``csrf_token`` or the
    header ``X-CSRF-Token``; without it, or with another session's, it is refused with a
-   Dutch page (403) before any route runs, so nothing changes. ``/api/`` is for the
-   partner API (later), which authenticates with tokens in a header, never with cookies.
+   Dutch page (403) before any route runs, so nothing changes. ``/api/`` is the partner
+   API (web/api/), which authenticates with tokens in a header, never with cookies:
+   ``Identify`` skips it too, so no session ever reaches an API route.
 
 They are plain ASGI middleware (no buffering of responses, no second copy of the body).
 """
@@ -167,7 +168,8 @@ class Identify:
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(UNCHECKED_PREFIXES):
+        # /api/ authenticates by its own header token only (web/api/auth.py): no session there.
+        if scope["type"] != "http" or scope["path"].startswith((*UNCHECKED_PREFIXES, API_PREFIX)):
             await self.app(scope, receive, send)
             return
         from web.auth import identify

@@ -24,6 +24,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["app_name"] = APP_NAME
+    env.filters["local_time"] = local_time
     from web import labels
 
     env.globals["L"] = labels
@@ -34,6 +35,17 @@ def environment() -> Environment:
 def _date(value) -> str:
     """A date as the pages show it: 02-03-2026 (a dash when there is none)."""
     return value.strftime("%d-%m-%Y") if value else "–"
+
+
+def local_time(moment) -> str:
+    """A stored UTC time as the Dutch read it: "01-12-2026 om 14:05"."""
+    from zoneinfo import ZoneInfo
+
+    if moment.tzinfo is None:
+        from datetime import UTC
+
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%d-%m-%Y om %H:%M")
 
 
 def page_context(request: Optional[Request]) -> dict[str, Any]:

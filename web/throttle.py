@@ -76,3 +76,9 @@ def clear(db: Session, key: str) -> None:
 
 def _row_for_update(db: Session, key: str) -> Optional[LoginThrottle]:
     return db.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
+
+
+def token_client_key(kind: str, address: str) -> str:
+    """The throttle key of one client address for attempts with a token of ``kind``
+    ("task-link", "api-token"): counted apart from logins, with the same back-off."""
+    return keyed_digest(f"{kind}-throttle-client", address)

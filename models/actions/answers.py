@@ -29,7 +29,8 @@ from models.enums import RequestStatus, Role, TaskStatus
 from models.principal import Principal
 from models.region_config import get_region
 from models.state import registrations
-from models.tables import ActionEvent, ConsultationTask, ItemAnswer, SourceTask
+from models import lifecycle
+from models.tables import ConsultationTask, ItemAnswer, ItemDecision, SourceTask
 
 _SECOND_PERSON = re.compile(r"\b(u|uw|uzelf)\b", re.IGNORECASE)
 _THIRD_PERSON = re.compile(r"\b(betrokkene|de cliënt|cliënt)\b", re.IGNORECASE)
@@ -94,19 +95,15 @@ def record_answer(session: Session, request_id: str, data: AnswerInput, principa
     request = get_request(session, request_id)
     actor = authorise(principal, request.region_id, Role.coordinator, Role.partner)
     principal.require_partner(request.region_id, data.partner)  # a partner answers only its own task
-    key = event_key("answer", request.id, data)
-    if (earlier := previous(session, key)) is not None:
-        return repeat_of(earlier, request)
     region = get_region(request.region_id)
     partner = partner_row(session, region, data.partner)
+    task = _task_of(session, request, partner, data.partner)
+    # After a reopened answer the same input is a new answer, not a repeat of the first.
+    key = event_key("answer", request.id, data if not task.reopened else
+                    {"round": task.reopened, "answer": data.model_dump(mode="json")})
+    if (earlier := previous(session, key)) is not None:
+        return repeat_of(earlier, request)
     not_in_future(data.answered_on, today, "datum antwoord")
-    task = session.exec(
-        select(ConsultationTask).where(
-            ConsultationTask.request_id == request.id, ConsultationTask.partner_id == partner.id
-        )
-    ).first()
-    if task is None:
-        raise ActionError(f"er is geen raadpleging van {data.partner} voor dit verzoek")
     if task.status != TaskStatus.open.value:
         raise ActionError(f"deze raadpleging is al beantwoord (op {task.answered_on}); {ADVANCE_HINT}")
     not_before(data.answered_on, task.created_on, "datum antwoord", "de raadpleging")
@@ -135,6 +132,7 @@ def record_answer(session: Session, request_id: str, data: AnswerInput, principa
     task.answered_on = data.answered_on
     task.answered_by = data.answered_by
     task.note = data.note
+    task.reopen_reason = None
     session.add(task)
     session.flush()
     audit.record(
@@ -145,6 +143,75 @@ def record_answer(session: Session, request_id: str, data: AnswerInput, principa
         on_behalf=principal.role != Role.partner,  # recorded by the ZVH for the partner
     )
     return finish(session, request, "answer", key, actor, today, ids=(task.id,))
+
+
+def _task_of(session: Session, request, partner, slug: str) -> ConsultationTask:
+    task = session.exec(
+        select(ConsultationTask).where(
+            ConsultationTask.request_id == request.id, ConsultationTask.partner_id == partner.id
+        )
+    ).first()
+    if task is None:
+        raise ActionError(f"er is geen raadpleging van {slug} voor dit verzoek")
+    return task
+
+
+class ReopenInput(Input):
+    partner: text(120)
+    reason: text(REASON)  # why the answer is reopened: the partner reads it on its task page
+
+
+def reopen_answer(session: Session, request_id: str, data: ReopenInput, principal: Principal, today: date) -> Recorded:
+    """The coordinator reopens a partner's submitted answer, so the partner can change it.
+
+    Only while the answers are gathered or deliberated on and nothing was decided yet
+    (models.lifecycle.REOPENABLE); a request in deliberation goes back to consulting. What
+    the partner sent becomes its draft (it starts from there), the answer itself and the
+    source tasks it opened are withdrawn, the reason is kept for the partner (encrypted)
+    and the audit trail records who reopened which task. The same reopening twice is
+    recorded once; reopening an answer again after the next submission is a new one."""
+    from models.partner_answers import form_from_answers, store_draft
+
+    request = get_request(session, request_id)
+    actor = authorise(principal, request.region_id, *STAFF)
+    region = get_region(request.region_id)
+    partner = partner_row(session, region, data.partner)
+    task = _task_of(session, request, partner, data.partner)
+    # The number of this reopening: a repeat finds the event of the reopening it repeats.
+    number = task.reopened + (1 if task.status == TaskStatus.answered.value else 0)
+    key = event_key("reopen", request.id, {"round": number, **data.model_dump(mode="json")})
+    if (earlier := previous(session, key)) is not None:
+        return repeat_of(earlier, request)
+    if task.status != TaskStatus.answered.value:
+        raise ActionError(f"de raadpleging van {data.partner} is niet beantwoord: er is niets te heropenen")
+    status = RequestStatus(request.status)
+    if status not in lifecycle.REOPENABLE:
+        raise ActionError(f"een antwoord kan niet meer worden heropend (status: {request.status}): "
+                          "er is al besloten of geantwoord")
+    if session.exec(select(ItemDecision).where(ItemDecision.request_id == request.id)).first() is not None:
+        raise ActionError("een antwoord kan niet meer worden heropend: er is al een besluit vastgelegd")
+    store_draft(session, task, form_from_answers(session, task), actor)
+    for answer in session.exec(select(ItemAnswer).where(ItemAnswer.task_id == task.id)).all():
+        session.delete(answer)
+    withdrawn = session.exec(select(SourceTask).where(SourceTask.request_id == request.id,
+                                                      SourceTask.reported_by_partner_id == partner.id)).all()
+    for source_task in withdrawn:
+        session.delete(source_task)
+    task.status = TaskStatus.open.value
+    task.answered_on = task.answered_by = task.note = None
+    task.reopened = number
+    task.reopen_reason = data.reason
+    session.add(task)
+    session.flush()
+    audit.record(session, actor, "consultation.reopened", request.id, partner=data.partner, round=number,
+                 source_tasks_withdrawn=len(withdrawn))
+    after = lifecycle.after_reopen(status)
+    if after != status:
+        request.status = after.value
+        session.add(request)
+        session.flush()
+        audit.record(session, actor, "request.status", request.id, old=status.value, new=after.value, on=today)
+    return finish(session, request, "reopen", key, actor, today, ids=(task.id,))
 
 
 def _answer_for(session: Session, request_id: str, registration_id: int) -> ItemAnswer | None:
@@ -243,62 +310,3 @@ def establish_source(session: Session, request_id: str, data: SourceInput, princ
                  partner=data.partner)
     _redraft(session, request, today, actor)
     return finish(session, request, "establish_source", key, actor, today, ids=(task.id,))
-
-
-class ReopenInput(Input):
-    partner: text(120)
-    reason: text(REASON)  # why, for the file: the partner's mistake, a question of the coordinator
-
-
-def reopen_answer(session: Session, request_id: str, data: ReopenInput, principal: Principal, today: date) -> Recorded:
-    """The coordinator reopens a partner's submitted answer (before the forum decided): its
-    item answers and the source questions it raised are removed, the task is open again
-    with a new schedule from ``today``, and the request waits for that partner. The audit
-    trail keeps the earlier answer's event; the reason is kept with the task's events."""
-    from models.deadlines import consultation_schedule
-    from models.lifecycle import REOPENABLE, after_reopen
-    from models.state import decree_days, rights
-
-    request = get_request(session, request_id)
-    actor = authorise(principal, request.region_id, *STAFF)
-    region = get_region(request.region_id)
-    partner = partner_row(session, region, data.partner)
-    task = session.exec(select(ConsultationTask).where(
-        ConsultationTask.request_id == request.id, ConsultationTask.partner_id == partner.id)).first()
-    if task is None:
-        raise ActionError(f"er is geen raadpleging van {data.partner} voor dit verzoek")
-    answers = session.exec(select(ItemAnswer).where(ItemAnswer.task_id == task.id).order_by(ItemAnswer.id)).all()
-    # The answer being reopened is part of the key: reopening a later answer again is a new action.
-    digest = event_key("reopen", request.id, data)
-    key = event_key("reopen", request.id, {**data.model_dump(mode="json"), "answers": [a.id for a in answers]})
-    if (earlier := previous(session, key)) is not None:
-        return repeat_of(earlier, request)
-    if task.status != TaskStatus.answered.value:
-        last = session.exec(select(ActionEvent).where(
-            ActionEvent.request_id == request.id, ActionEvent.action.in_(("reopen", "answer")))
-            .order_by(ActionEvent.id.desc())).first()
-        if last is not None and last.action == "reopen" and last.input_digest == digest:
-            return repeat_of(last, request)  # the same reopening again (a second click)
-        raise ActionError(f"de raadpleging van {data.partner} staat nog open: er is geen antwoord om te heropenen")
-    if RequestStatus(request.status) not in REOPENABLE or any(r.outcome for r in rights(session, request.id)):
-        raise ActionError("over dit verzoek is al besloten: een antwoord kan niet meer worden heropend")
-    if len(data.reason) < 10:
-        raise ActionError("reason: geef een reden van minstens 10 tekens")
-    for source_task in session.exec(select(SourceTask).where(
-            SourceTask.request_id == request.id, SourceTask.reported_by_partner_id == partner.id)):
-        session.delete(source_task)
-    for answer in answers:
-        session.delete(answer)
-    when = consultation_schedule(today, region.deadlines, decree_days())
-    task.status = TaskStatus.open.value
-    task.answered_on = task.answered_by = task.note = None
-    task.due_on, task.reminder_on, task.escalation_on = when.due, when.remind_on, when.escalate_on
-    task.reminded_on = task.escalated_on = None
-    session.add(task)
-    old = request.status
-    request.status = after_reopen(RequestStatus(request.status)).value
-    session.add(request)
-    session.flush()
-    audit.record(session, actor, "consultation.reopened", request.id, partner=data.partner, items=len(answers),
-                 due_on=task.due_on, old=old)
-    return finish(session, request, "reopen", key, actor, today, input_digest=digest, ids=(task.id,))

@@ -230,6 +230,10 @@ def register_request(session: Session, data: RequestInput, principal: Principal,
     types = list(dict.fromkeys(data.types))  # one right once, order kept
     year = data.received_on.year
     prefix = f"{region.reference_prefix}-{year}-"
+    # Two registrations at once (two coordinators, two web instances) would count the same
+    # number: writers take turns from here (PostgreSQL: the audit trail's writer lock, which
+    # this transaction takes for its audit event anyway; SQLite has one writer at a time).
+    audit._serialise_writers(session)
     count = session.exec(select(func.count()).select_from(Request).where(Request.reference.startswith(prefix))).one()
     request = Request(
         reference=f"{prefix}{count + 1:04d}",

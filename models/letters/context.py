@@ -16,6 +16,7 @@ Rules that make a letter impossible to send with a hole in it:
 
 All dates are ``datetime.date``; the template prints them as "25 november 2026".
 """
+import re
 from datetime import date
 from typing import Annotated, Literal, Optional
 
@@ -529,6 +530,12 @@ class ConsultatieverzoekContext(_Received):
     due_on: date
     request_deadline: date
     how_to_answer: Optional[Text] = None  # e.g. the portal address; else reply by letter
+    # The link to this one task in the partner portal (models/task_links.py): the portal's
+    # address and a token, never a personal datum; the last day it works; and whether the
+    # region lets the link alone open the task (region config ``portal``).
+    task_link: Optional[Text] = None
+    task_link_expires_on: Optional[date] = None
+    task_link_without_login: bool = False
 
     @model_validator(mode="after")
     def _own_items_only(self):
@@ -537,6 +544,11 @@ class ConsultatieverzoekContext(_Received):
             raise ValueError(f"items van andere partners horen niet in dit verzoek: {sorted(others)}")
         if self.due_on <= self.letter_date:
             raise ValueError("due_on moet na letter_date liggen")
+        if self.task_link is not None:
+            if not re.match(r"^https?://[^\s?#]+/taak/[0-9a-f]{64}$", self.task_link):
+                raise ValueError("task_link moet <portal_url>/taak/<token> zijn, zonder andere gegevens")
+            if self.task_link_expires_on is None or self.task_link_expires_on <= self.letter_date:
+                raise ValueError("task_link_expires_on moet na letter_date liggen")
         return self
 
 

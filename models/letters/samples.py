@@ -375,6 +375,8 @@ def _consultatieverzoek(region, kind):
         requested_change="Haar huisnummer verbeteren: zij woont op nummer 1.",
         due_on=date(2026, 2, 25),
         request_deadline=DEADLINE,
+        task_link="https://rechtenloket.example.nl/taak/" + "3f" * 32,  # a fictitious token
+        task_link_expires_on=date(2026, 3, 25),
     )
 
 

@@ -11,6 +11,7 @@ from models.tables.keyring import KeyringEntry
 from models.tables.letter import Letter
 from models.tables.outbox import OutboxMessage
 from models.tables.partner import Partner, Region
+from models.tables.portal import AnswerDraft, ApiToken, TaskLink
 from models.tables.referral import Referral
 from models.tables.registration import CaseRegistration
 from models.tables.request import Representative, Request, RequestRight
@@ -21,6 +22,8 @@ __all__ = [
     "Account",
     "AccountRegion",
     "ActionEvent",
+    "AnswerDraft",
+    "ApiToken",
     "AuditEvent",
     "CaseRegistration",
     "ClockEvent",
@@ -42,5 +45,6 @@ __all__ = [
     "Request",
     "RequestRight",
     "SourceTask",
+    "TaskLink",
     "WebSession",
 ]

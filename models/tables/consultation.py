@@ -28,6 +28,10 @@ class ConsultationTask(SQLModel, table=True):
     answered_on: Optional[date] = None
     answered_by: Optional[str] = Field(default=None, max_length=120)
     note: Optional[str] = encrypted(nullable=True)
+    # How often the coordinator reopened a submitted answer (models.actions.answers.
+    # reopen_answer), and why the last time (the partner reads it on the task page).
+    reopened: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    reopen_reason: Optional[str] = encrypted(nullable=True)
     created_at: datetime = Field(default_factory=utcnow)
 
 
