@@ -155,7 +155,7 @@ def request_page(request: Request, request_id: str, persoonsgegevens: Optional[s
             record_view(db, principal, "request", request_id=row.id)
     done = request.query_params.get("gedaan", "")
     return render(request, "workbench/request.html.j2", page=build(db, row, today(request), personal),
-                  done=DONE.get(done), failed_step=request.query_params.get("storing") == "1",
+                  done=DONE.get(done), failed_step=request.query_params.get("storing") == "1", error=None,
                   reasons=READ_REASONS, role=principal.role.value, principal_id=principal.id)
 
 
@@ -193,10 +193,11 @@ def _letter(db: Session, principal, request_id: str, letter_id: int) -> tuple[Re
     return row, letter
 
 
-#: A stored letter is a whole document with its own print CSS inlined: shown on its own,
-#: sandboxed, with nothing but that CSS allowed (no script, no request to anywhere).
+#: A stored letter is a whole document with its own print CSS inlined: shown on its own or
+#: in the letter page's frame (same site only), sandboxed, with nothing but that CSS
+#: allowed (no script, no request to anywhere).
 LETTER_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
-              "frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox")
+              "frame-ancestors 'self'; base-uri 'none'; form-action 'none'; sandbox")
 
 
 @router.get("/verzoeken/{request_id}/brieven/{letter_id}")
@@ -214,7 +215,8 @@ def letter_html(request: Request, request_id: str, letter_id: int, principal=Dep
                 db: Session = Depends(get_db)):
     row, letter = _letter(db, principal, request_id, letter_id)
     record_view(db, principal, "letter.html", request_id=row.id, letter=letter.id)
-    return HTMLResponse(letter.html, headers={"Content-Security-Policy": LETTER_CSP})
+    return HTMLResponse(letter.html, headers={"Content-Security-Policy": LETTER_CSP,
+                                             "X-Frame-Options": "SAMEORIGIN"})
 
 
 @router.get("/verzoeken/{request_id}/brieven/{letter_id}/brief.pdf")
