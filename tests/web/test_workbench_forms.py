@@ -76,3 +76,21 @@ def test_answer_on_behalf_reopen_and_extend(coordinator, loaded):
         assert db.exec(select(ClockEvent).where(ClockEvent.request_id == rid, ClockEvent.kind == "extend")).one()
     page = coordinator.get(ok.headers["location"]).text
     assert "De termijn is verlengd" in page and "verlengd tot" in page
+
+
+def test_search_by_reference_bsn_and_name_is_logged_without_the_value(coordinator, loaded):
+    rid = journey.new_request(types=("inzage",), received=date(2026, 2, 2))
+    with Session(loaded) as db:
+        reference = db.get(RequestRow, rid).reference
+    by_reference = coordinator.get(f"/zoeken?q={reference.lower()}", follow_redirects=False)
+    assert by_reference.headers["location"] == f"/verzoeken/{rid}"
+    by_bsn = coordinator.get(f"/zoeken?q={journey.SUBJECT['bsn']}")
+    by_name = coordinator.get("/zoeken?q=fictieve TESTER")  # case does not count
+    assert reference in by_bsn.text and reference in by_name.text
+    nothing = coordinator.get("/zoeken?q=Niemand Bekend")
+    assert nothing.status_code == 200 and "geen verzoek gevonden" in nothing.text.lower()
+    with Session(loaded) as db:
+        searches = [e.detail for e in db.exec(select(AuditEvent).where(AuditEvent.action == "page.viewed"))
+                    if e.detail.get("page") == "search"]
+    assert [(d["kind"], d["found"]) for d in searches] == [("bsn", 1), ("name", 1), ("name", 0)]
+    assert not any(journey.SUBJECT["bsn"] in str(d) or "tester" in str(d).lower() for d in searches)
