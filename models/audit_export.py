@@ -61,6 +61,10 @@ ACTION_LABELS = {
     "request.failed": "Automatische stap mislukt (manager ingelicht)",
     "request.recovered": "Automatische stap weer gelukt",
     "subject.details_updated": "Naam of adres van de betrokkene bijgewerkt (nieuw verzoek)",
+    "api_token.added": "API-sleutel voor een partner aangemaakt",
+    "api_token.revoked": "API-sleutel van een partner ingetrokken",
+    "consultation.draft_saved": "Concept-antwoord van een partner bewaard",
+    "consultation.reopened": "Antwoord van een partner heropend",
 }
 
 VERDICT = "Controle auditspoor"

@@ -19,7 +19,7 @@ fi
 
 "${as_pg[@]}" "$bindir/initdb" -D "$dir/data" -U rechtenloket --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
 "${as_pg[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
 cleanup() {
   "${as_pg[@]}" "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$dir"

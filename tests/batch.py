@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from flows.demo import demo_bsn
+from tests.principals import TESTER
 from models.region_config import get_region, load_regions
 from models.settings import get_settings
 
@@ -68,7 +69,7 @@ def add_registrations(n: int, avg: int, supplied: date) -> list[str]:
             add_registration(s, RegistrationInput(
                 region=region, subject=SubjectInput(**subject(n)), casus=f"ZVH-{supplied.year}-{n:04d}",
                 partner=slug, category="Gegevens", description=f"Registratie bij {slug}.",
-                supplied_on=supplied), "test", supplied)
+                supplied_on=supplied), TESTER, supplied)
     return general
 
 

@@ -144,7 +144,7 @@ def test_every_table_with_encrypted_columns_has_a_row_identity():
                  if any(isinstance(c.type, EncryptedString) for c in t.columns)}
     assert encrypted == {"datasubject", "caseregistration", "consultationtask", "itemanswer", "itemdecision",
                          "letter", "outboxmessage", "representative", "request", "requestright", "sourcetask",
-                         "disclosure"}
+                         "disclosure", "answerdraft"}
     for table in SQLModel.metadata.sorted_tables:
         if table.name in encrypted:
             column = table.c.row_uid
