@@ -7,7 +7,6 @@ read; so is registering (the form shows the open requests of the same BSN first)
 """
 import csv
 import io
-from datetime import date
 from typing import Optional
 
 from fastapi import APIRouter, Depends, Request
