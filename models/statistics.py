@@ -160,10 +160,11 @@ def queries(period: Period, regions: Optional[frozenset[str]] = None) -> dict:
                                    Request.sla_legal_met), period, regions),
         "handling": _in_period(select(handled, func.count()).where(done).group_by(handled), period, regions),
         "rights": _in_period(select(
-            Request.region_id, RequestRight.type, RequestRight.outcome, (Request.status == "closed").label("closed"),
+            # Grouped by the status itself: PostgreSQL does not see two bound "= 'closed'" as one expression.
+            Request.region_id, RequestRight.type, RequestRight.outcome, Request.status,
             func.count(), func.sum(case((RequestRight.legal_due_extended.is_not(None), 1), else_=0)))
             .join(Request, Request.id == RequestRight.request_id)
-            .group_by(Request.region_id, RequestRight.type, RequestRight.outcome, Request.status == "closed"),
+            .group_by(Request.region_id, RequestRight.type, RequestRight.outcome, Request.status),
             period, regions),
         "partners": _in_period(select(
             ConsultationTask.partner_id, func.count(), func.count(ConsultationTask.answered_on),
@@ -207,10 +208,10 @@ def statistics(session: Session, period: Period, regions: Optional[frozenset[str
 
     per_type, per_outcome = Counter(), Counter()
     extensions = 0
-    for region_id, rtype, outcome, closed, n, extended in session.exec(q["rights"]):
+    for region_id, rtype, outcome, status, n, extended in session.exec(q["rights"]):
         per_type[rtype] += n
         extensions += int(extended or 0)
-        per_outcome[_outcome(region_id, rtype, outcome, closed)] += n
+        per_outcome[_outcome(region_id, rtype, outcome, status == "closed")] += n
 
     names = {p.id: p for p in session.exec(select(Partner))}
     answer_days: dict[int, Counter] = {}
