@@ -28,7 +28,8 @@ def register(app: typer.Typer) -> None:
     req = typer.Typer(help="Verzoeken van betrokkenen behandelen.", no_args_is_help=True)
     for name, fn in [("register", register_cmd), ("identity", identity), ("answer", answer), ("decide", decide),
                      ("execute", execute), ("extend", extend), ("explain", explain), ("source", source),
-                     ("disclose", disclose), ("reopen", reopen), ("send", send), ("show", show),
+                     ("disclose", disclose), ("reopen", reopen), ("approve", approve), ("send", send),
+                     ("show", show),
                      ("advance", advance)]:
         req.command(name)(fn)
     app.add_typer(req, name="request")
@@ -257,13 +258,75 @@ def reopen(request_id: str = typer.Argument(..., help="Kenmerk of id van het ver
     _record(lambda s: reopen_answer(s, request_id, data, ACTOR, day), day)
 
 
-def send(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
-         today: Optional[str] = TODAY) -> None:
-    """Keur de antwoorden goed en verstuur ze; daarna sluit het verzoek."""
-    from models.actions.replies import send_replies
+def approve(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+            signatory: Optional[str] = typer.Option(
+                None, "--signatory", help="Gebruikersnaam van de ondertekenaar die de antwoorden goedkeurde "
+                "(bijvoorbeeld op papier); zonder: u zelf, als ondertekenaar."),
+            today: Optional[str] = TODAY) -> None:
+    """Keur de antwoorden goed (als ondertekenaar); daarna kan 'request send' ze versturen.
+
+    Vier ogen (standaard in elke regio): wie aan de antwoorden schreef, keurt ze niet goed."""
+    from models.actions.replies import approve_replies
+
+    from models import audit
 
     day = _day(today, "--today")
-    _record(lambda s: send_replies(s, request_id, ACTOR, day), day)
+
+    def act(s):
+        principal = _signatory(s, signatory)
+        recorded = approve_replies(s, request_id, principal, day)
+        if signatory is not None and not recorded.repeated:  # the trail says who typed it in
+            audit.record(s, ACTOR.actor, "replies.approval_recorded", recorded.request_id, signatory=principal.id)
+        return recorded
+
+    _record(act, day)
+
+
+def _signatory(session, username: Optional[str]):
+    """The principal that approves: the operator (as signatory), or a signatory's account."""
+    from models.accounts import normalise_username, principal_of
+    from models.enums import Role
+    from models.principal import CLI_SIGNATORY
+    from models.tables import Account
+    from sqlmodel import select
+
+    if username is None:
+        return CLI_SIGNATORY
+    account = session.exec(select(Account).where(Account.username == normalise_username(username))).first()
+    if account is None or not account.active:
+        fail(f"--signatory: geen actief account {username!r}")
+    principal = principal_of(session, account)
+    if principal.role != Role.signatory:
+        fail(f"--signatory: {username!r} is geen ondertekenaar")
+    return principal
+
+
+def send(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+         today: Optional[str] = TODAY) -> None:
+    """Verstuur de goedgekeurde antwoorden; daarna sluit het verzoek.
+
+    Heeft de regio geen vier ogen (signatory.four_eyes: false), dan keurt dit commando de
+    antwoorden eerst zelf goed; anders keurt een ondertekenaar ze eerst goed ('request
+    approve' of de webapp)."""
+    from models.actions.common import get_request
+    from models.actions.replies import approve_replies, send_replies
+    from models.letters import store
+    from models.principal import CLI_SIGNATORY
+    from models.region_config import get_region
+    from models.tables import Letter
+    from sqlmodel import select
+
+    day = _day(today, "--today")
+
+    def act(s):
+        request = get_request(s, request_id)
+        drafts = s.exec(select(Letter).where(Letter.request_id == request.id, Letter.reply.is_(True),
+                                             Letter.status == store.DRAFT)).first()
+        if drafts is not None and not get_region(request.region_id).signatory.four_eyes:
+            approve_replies(s, request.id, CLI_SIGNATORY, day)
+        return send_replies(s, request.id, ACTOR, day)
+
+    _record(act, day)
 
 
 def show(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),

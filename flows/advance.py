@@ -291,6 +291,7 @@ def sla_sweep(as_of: Optional[str] = None) -> dict:
     totals = _totals(ids, [f.result() for f in futures])
     deliver_now(as_of)
     publish_sla_table(as_of)
+    publish_statistics_table(as_of)
     publish_audit_anchor()  # the trail's head outside our database (flows/anchor.py)
     get_run_logger().info("sweep %s: %s", as_of, totals)
     return totals
@@ -298,12 +299,28 @@ def sla_sweep(as_of: Optional[str] = None) -> dict:
 
 def publish_sla_table(as_of: str) -> None:
     """The SLA table of every open request as a Prefect table artifact: references, codes
-    and dates only (models/views.py ``sla_rows``)."""
+    and dates only, from the stored deadlines (models/dashboard.py ``sla_table``)."""
     from prefect.artifacts import create_table_artifact
 
-    from models.views import sla_rows
+    from models.dashboard import sla_table
 
     with session_scope() as session:
-        rows = sla_rows(session, date.fromisoformat(as_of))
+        rows = sla_table(session, date.fromisoformat(as_of))
     create_table_artifact(rows or [{"kenmerk": "-", "status": "geen open verzoeken"}], key="sla-tabel",
                           description=f"Open verzoeken op {as_of}: termijnen en status (geen persoonsgegevens).")
+
+
+def publish_statistics_table(as_of: str) -> None:
+    """The annual-report table of the year so far (the statistics page's table) as a Prefect
+    table artifact: counts, percentages and days per region, type, channel, outcome and
+    partner; no reference, no name (models/statistics.py ``table_rows``)."""
+    from prefect.artifacts import create_table_artifact
+
+    from models.statistics import Period, statistics, table_rows
+
+    day = date.fromisoformat(as_of)
+    period = Period.year(day.year, until=day)
+    with session_scope() as session:
+        rows = table_rows(statistics(session, period))
+    create_table_artifact(rows, key="statistiek-jaar",
+                          description=f"Verzoeken ontvangen {period.label}: aantallen en termijnen (geen persoonsgegevens).")

@@ -25,9 +25,9 @@ from models.actions.disclosures import DisclosureInput, record_disclosure
 from models.actions.decisions import DecisionInput, DeliberationInput, ExecutionInput, record_decision, record_execution
 from models.actions.identity import IdentityInput, record_identity
 from models.actions.intake import RegistrationInput, RequestInput, SubjectInput, add_registration, register_request
-from models.actions.replies import ExtensionInput, record_extension, send_replies
+from models.actions.replies import ExtensionInput, approve_replies, record_extension, send_replies
 from models.db import session_scope
-from models.principal import SCENARIO
+from models.principal import SCENARIO, SCENARIO_SIGNATORY
 from models.enums import RequestType, TaskStatus
 from models.region_config import get_region
 from models.tables import ConsultationTask, Partner, Request
@@ -179,10 +179,15 @@ def _send(s, request_id: str, _data: None, actor: str, today: date):
     return send_replies(s, request_id, actor, today)
 
 
+def _approve(s, request_id: str, _data: None, _actor: str, today: date):
+    """The scenario's signatory approves (four eyes: not the coordinator who wrote the replies)."""
+    return approve_replies(s, request_id, SCENARIO_SIGNATORY, today)
+
+
 #: The action each kind of input is recorded with (models/actions/).
 ACTIONS: dict[str, Callable] = {
     "identity": record_identity, "answer": record_answer, "extend": record_extension,
-    "decide": record_decision, "execute": record_execution, "send": _send,
+    "decide": record_decision, "execute": record_execution, "approve": _approve, "send": _send,
     "explain": edit_explanation, "establish_source": establish_source,
     "disclose": lambda s, _request_id, data, actor, today: record_disclosure(s, data.region_id, data.input, actor,
                                                                              today),
@@ -232,7 +237,7 @@ def inputs(scenario: Scenario, s, request_id: str, reg_ids: list[int], event: Ev
     if event.do == "disclose":
         disclosure = DisclosureInput(registration_id=reg_ids[data.pop("registration")], disclosed_on=today, **data)
         return [("disclose", _Disclosure(scenario.region, disclosure))]
-    return [("send", None)]
+    return [("approve", None), ("send", None)]  # "send": the signatory approves, then the replies go out
 
 
 @dataclass(frozen=True)

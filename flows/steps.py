@@ -19,7 +19,7 @@ from models.enums import ClockEventKind, RequestStatus, RequestType, TaskStatus
 from models.holidays import add_working_days
 from models.letters import compose, replies
 from models.letters import context as c
-from models import lifecycle
+from models import lifecycle, sla
 from models.lifecycle import Step, Wait, next_step
 from models.region_config import get_region
 from models.state import clocks, decree_days, registrations, rights, routing_plan, snapshot
@@ -35,6 +35,7 @@ def _set_status(session: Session, request: Request, status: RequestStatus, today
     session.add(request)
     session.flush()
     audit.record(session, ACTOR, "request.status", request.id, old=old, new=status.value, on=today)
+    sla.refresh(session, request, today)  # the stored deadlines follow every step
 
 
 def _protocol_due(session: Session, request: Request, today: date) -> date:
@@ -196,6 +197,7 @@ def open_consultation(session: Session, request: Request, partner_slug: str, tod
         task_link_without_login=region.portal.task_link_without_login,
     )
     compose.issue(session, request, "consultatieverzoek", key, ctx, ACTOR, send_now=True, partner=partner)
+    sla.refresh(session, request, today)
 
 
 def to_deliberation(session: Session, request: Request, today: date) -> None:
@@ -284,6 +286,7 @@ def remind_and_escalate(session: Session, request: Request, today: date) -> dict
         audit.record(session, ACTOR, "consultation.escalated", request.id,
                      partners=sorted(session.get(Partner, t.partner_id).slug for t in overdue))
         counts["escalations"] += 1
+    sla.refresh(session, request, today)  # daily: an open suspension moves the deadlines every day
     return counts
 
 

@@ -49,7 +49,13 @@ class Principal:
 
 #: The command line: the operator on the server, coordinator of every region.
 CLI = Principal(id="cli", role=Role.coordinator, all_regions=True)
+#: The command line approving replies (``request approve``; ``request send`` where the region
+#: has no four eyes): the same operator, as a signatory. Four eyes compares the principal's id,
+#: so the operator cannot approve what the operator wrote.
+CLI_SIGNATORY = Principal(id="cli", role=Role.signatory, all_regions=True)
 #: The scenario runner and the demo (docs/scenario.md): a coordinator of every region.
 SCENARIO = Principal(id="scenario", role=Role.coordinator, all_regions=True)
+#: The scenario's signatory: another person than its coordinator (four eyes).
+SCENARIO_SIGNATORY = Principal(id="scenario-signatory", role=Role.signatory, all_regions=True)
 #: The flows and the sweep.
 SYSTEM = Principal(id="flow", role=Role.system, all_regions=True)

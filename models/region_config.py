@@ -100,6 +100,10 @@ class Signatory(_Strict):
     on_behalf: str = "namens de verwerkingsverantwoordelijken"
     mandate: bool = False
     decides: bool = False
+    # Four eyes: a reply is approved by a signatory who did not write it (record the decision,
+    # edit an explanation, the source or the letter's text). Off only where the region has
+    # one person for both (models/actions/replies.py ``approve_replies``).
+    four_eyes: bool = True
     rule: Rule
 
 

@@ -107,45 +107,65 @@ def suspensions(events: list[ClockEvent]) -> tuple[Suspension, ...]:
 
 
 def clock_input(session: Session, request: Request, right: RequestRight, now: date) -> ClockInput:
-    region = get_region(request.region_id)
-    events = clock_events(session, request.id)
+    own = any(r.regime == "avg" for r in registrations(session, request))
+    tasks = session.exec(select(ConsultationTask).where(ConsultationTask.request_id == request.id)).all()
+    return build_clock_input(
+        received=request.first_received_on, region_id=request.region_id, status=request.status, right=right,
+        events=clock_events(session, request.id), tasks=[(t.due_on, t.status != TaskStatus.open.value) for t in tasks],
+        has_own_items=own, now=now,
+    )
+
+
+def build_clock_input(*, received: date, region_id: str, status: str, right, events, tasks, has_own_items: bool,
+                      now: date) -> ClockInput:
+    """The deadline engine's input for one right, from the rows around it (pure: the caller
+    reads them). ``right`` and ``events`` are anything with the attributes of RequestRight and
+    ClockEvent; ``tasks`` are (due date, answered) pairs. The migration that first fills the
+    stored deadlines (0010) builds its inputs here too, so there is one way to do it."""
+    region = get_region(region_id)
     ext = next(
         (e for e in events if e.kind == ClockEventKind.extend.value and e.right_type == right.type), None
     )
-    tasks = session.exec(select(ConsultationTask).where(ConsultationTask.request_id == request.id)).all()
     return ClockInput(
-        received=request.first_received_on,
+        received=received,
         request_type=RequestType(right.type),
         policy=region.deadlines,
-        now=max(now, request.first_received_on),
+        now=max(now, received),
         suspensions=suspensions(events) if region.deadlines.suspend_for_identity else (),
         extension=Extension(ext.reason, ext.on_date) if ext else None,
         decided_on=right.decided_on,
         replied_on=right.replied_on,
         executed_on=right.executed_on,
-        execution_required=execution_required(session, request, right),
-        consultations=tuple(TaskDue(t.due_on, t.status != TaskStatus.open.value) for t in tasks),
+        execution_required=execution_needed(right.type, right.outcome, has_own_items, status),
+        consultations=tuple(TaskDue(due, answered) for due, answered in tasks),
         decree_days=decree_days(),
     )
 
 
 def execution_required(session: Session, request: Request, right: RequestRight) -> bool | None:
-    """Whether a verzet still has something for the ZVH to carry out (issue 9 point 2).
+    """Whether a verzet still has something for the ZVH to carry out (see ``execution_needed``)."""
+    if right.type != RequestType.verzet.value:
+        return None
+    own = any(r.regime == "avg" for r in registrations(session, request))
+    return execution_needed(right.type, right.outcome, own, request.status)
+
+
+def execution_needed(right_type: str, outcome: str | None, has_own_items: bool, status: str) -> bool | None:
+    """Whether a verzet still has something for the ZVH to carry out (issue 9 point 2). Pure.
 
     Not when the objection was refused entirely, and not when nothing of the ZVH's own is
     left to decide: no data found, or only police/OM data, which were referred (the
     referral notice or the "geen gegevens" letter is the answer). None: the engine's
     default (verzet needs execution until decided otherwise)."""
-    if right.type != RequestType.verzet.value:
+    if right_type != RequestType.verzet.value:
         return None
-    if right.outcome == DecisionOutcome.refused.value:
+    if outcome == DecisionOutcome.refused.value:
         return False
-    if right.outcome in (DecisionOutcome.granted.value, DecisionOutcome.partly.value):
+    if outcome in (DecisionOutcome.granted.value, DecisionOutcome.partly.value):
         return True
-    own = [r for r in registrations(session, request) if r.regime == "avg"]
-    if not own:
+    if not has_own_items:
         return False
-    if request.status in (RequestStatus.replying.value, RequestStatus.closed.value):
+    if status in (RequestStatus.replying.value, RequestStatus.closed.value):
         return False  # answered without a decision of our own: nothing to carry out
     return None
 

@@ -139,31 +139,3 @@ def request_view(session: Session, request: Request, now: date) -> RequestView:
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
-
-
-# The order of urgency of a clock's status, most urgent first (the SLA table's sort).
-URGENCY = ["overdue", "at_risk", "suspended", "extended", "on_track", "done_late", "done_on_time"]
-
-
-def sla_rows(session: Session, now: date) -> list[dict]:
-    """One row per open request for the manager's SLA table: reference, region, status,
-    the earliest deadlines and the most urgent clock status. Codes and dates only."""
-    from models.enums import RequestStatus
-
-    rows = []
-    for request in session.exec(select(Request).where(
-            Request.status != RequestStatus.closed.value)):
-        clock = clocks(session, request, now)
-        worst = min((c.status.value for c in clock.values()), key=URGENCY.index, default="on_track")
-        rows.append({
-            "kenmerk": request.reference,
-            "regio": request.region_id,
-            "status": request.status,
-            "soorten": ",".join(sorted(clock)),
-            "ontvangen": request.first_received_on.isoformat(),
-            "protocoltermijn": min(c.protocol_due for c in clock.values()).isoformat() if clock else None,
-            "wettelijke_termijn": min(c.legal_due for c in clock.values()).isoformat() if clock else None,
-            "termijnstatus": "failed" if request.failed_step else worst,
-        })
-    return sorted(rows, key=lambda r: (URGENCY.index(r["termijnstatus"]) if r["termijnstatus"] in URGENCY else -1,
-                                       r["protocoltermijn"] or "", r["kenmerk"]))

@@ -64,6 +64,14 @@ def test_journey_on_the_command_line(loaded, prefect_harness, tmp_path):
                                     "decisions": [{"type": "inzage", "outcome": "granted"}]}), encoding="utf-8")
     _ok(["request", "decide", ref, str(decision), "--today", "2026-03-11"])
     assert _show(ref, "2026-03-11")["waits_for"] == "sending"
+    # Four eyes (Drenthe's default): the operator recorded the decision, so does not approve it;
+    # a signatory does (here on paper, typed in by the operator), then the replies go out.
+    refused = runner.invoke(app, ["request", "send", ref, "--today", "2026-03-12"])
+    assert refused.exit_code == 2 and "nog niet goedgekeurd" in refused.stderr
+    refused = runner.invoke(app, ["request", "approve", ref, "--today", "2026-03-12"])
+    assert refused.exit_code == 2 and "vier ogen" in refused.stderr
+    _signatory_account(loaded)
+    _ok(["request", "approve", ref, "--signatory", "h.hoofd", "--today", "2026-03-12"])
     _ok(["request", "send", ref, "--today", "2026-03-12"])
 
     view = _show(ref, "2026-03-12")
@@ -74,3 +82,16 @@ def test_journey_on_the_command_line(loaded, prefect_harness, tmp_path):
     assert kinds == ["consultatieverzoek", "inzage_besluit", "ontvangstbevestiging", "termijn_na_identificatie",
                      "uitnodiging_identificatie"]
     assert view["audit_events"] >= 12
+
+
+def _signatory_account(engine) -> None:
+    from sqlmodel import Session
+
+    from models.accounts import AccountInput, add_account
+    from models.enums import Role
+    from models.principal import Principal
+
+    with Session(engine) as db:
+        add_account(db, AccountInput(username="h.hoofd", role="signatory", regions=["drenthe"]), "een-lang-wachtwoord",
+                    Principal(id="test", role=Role.administrator, all_regions=True))
+        db.commit()

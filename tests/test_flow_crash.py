@@ -37,14 +37,15 @@ FLOW_BOUNDARIES = [
     "after:close",
 ]
 # Every action command, killed after its transaction committed and before it advanced.
-ACTIONS = ["register", "identity", "answer", "extend", "decide", "execute", "send"]
+ACTIONS = ["register", "identity", "answer", "extend", "decide", "execute", "approve", "send"]
 
 
 def _normalised(picture: dict) -> dict:
     """The command line and the scenario runner are different principals: one person here."""
     picture = dict(picture)
     picture["audit"] = sorted(
-        ("person" if actor in ("coordinator:cli", "coordinator:scenario") else actor, action, detail)
+        ("person" if actor in ("coordinator:cli", "coordinator:scenario") else
+         "signatory" if actor in ("signatory:cli", "signatory:scenario-signatory") else actor, action, detail)
         for actor, action, detail in picture["audit"])
     return picture
 
@@ -65,6 +66,8 @@ def _cli_commands(request_ref: str, action: str, data, day: date, tmp: Path) -> 
         return [["request", "extend", request_ref, "--type", data.type.value, "--reason-file", str(path), *today]]
     if action == "execute":
         return [["request", "execute", request_ref, "--type", data.type.value, *today]]
+    if action == "approve":
+        return [["request", "approve", request_ref, *today]]
     return [["request", "send", request_ref, *today]]
 
 
@@ -113,11 +116,15 @@ def _play(engine, tmp: Path, crash_at: str | None = None, crash_run: int | None 
 
         with session_scope() as s:
             pairs = sc.inputs(SCENARIO, s, request_id, reg_ids, event)
-        action = pairs[0][0]
-        if action == crash_action:
+        actions = [a for a, _ in pairs]
+        if crash_action in actions:
             ref = _reference(engine, request_id)
-            first, *rest = [cmd for a, d in pairs for cmd in _cli_commands(ref, a, d, event.on, tmp)]
-            _kill(first, f"after:commit:{action}")
+            at = actions.index(crash_action)
+            before = [cmd for a, d in pairs[:at] for cmd in _cli_commands(ref, a, d, event.on, tmp)]
+            first, *rest = [cmd for a, d in pairs[at:] for cmd in _cli_commands(ref, a, d, event.on, tmp)]
+            for cmd in before:  # e.g. the approval before the sending
+                assert run_cli(*cmd).returncode == 0
+            _kill(first, f"after:commit:{crash_action}")
             again = run_cli(*first)
             assert again.returncode == 0 and "al vastgelegd" in again.stderr, again.stderr[-2000:]
             for cmd in rest:

@@ -12,7 +12,7 @@ from models.db import session_scope
 from models.tables import AuditEvent, DataSubject, Letter, Request
 from tests import journey
 from tests.dbdump import dump
-from tests.principals import TESTER
+from tests.principals import SIGNATORY, TESTER
 
 RECEIVED = date(2026, 2, 2)
 
@@ -53,7 +53,7 @@ def test_every_action_repeated_writes_nothing_and_says_so(loaded):
     from models.actions.decisions import DecisionInput, DeliberationInput, ExecutionInput, record_decision, \
         record_execution
     from models.actions.identity import IdentityInput, record_identity
-    from models.actions.replies import ExtensionInput, record_extension, send_replies
+    from models.actions.replies import ExtensionInput, approve_replies, record_extension, send_replies
 
     rid = journey.new_request()
     day = date(2026, 2, 4)
@@ -81,6 +81,7 @@ def test_every_action_repeated_writes_nothing_and_says_so(loaded):
     twice(lambda s: record_decision(s, rid, decision, TESTER, day))
     journey.decide(rid, day, [{"type": "inzage", "outcome": "granted"}])
     twice(lambda s: record_execution(s, rid, ExecutionInput(type="verwijdering", executed_on=day), TESTER, day))
+    twice(lambda s: approve_replies(s, rid, SIGNATORY, day))
     twice(lambda s: send_replies(s, rid, TESTER, day))
     with Session(loaded) as s:
         assert s.get(Request, rid).status == "closed"

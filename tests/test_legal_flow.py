@@ -18,14 +18,14 @@ from models.actions.answers import (
 )
 from models.actions.common import ActionError
 from models.actions.disclosures import DisclosureInput, record_disclosure
-from models.actions.replies import send_replies
+from models.actions.replies import approve_replies, send_replies
 from models.db import session_scope
 from models.deadlines import ClockStatus
 from models.letters.render import DEMO_MARK
 from models.state import clocks
 from models.tables import AuditEvent, Disclosure, ItemAnswer, Letter, OutboxMessage, Request, SourceTask
 from tests.legaltools import advance, answer_all, decide, execute, identify, letters, start, text
-from tests.principals import TESTER
+from tests.principals import SIGNATORY, TESTER
 
 D = date.fromisoformat
 SUBJECT = {"bsn": "111222333", "name": "Fictief Persoon", "address": "Voorbeeldstraat 1, 3000 AA Rotterdam"}
@@ -46,6 +46,7 @@ def _rotterdam_case(category_police="Politiegegevens: verdenking van mishandelin
 
 def _send(request_id, on):
     with session_scope() as s:
+        approve_replies(s, request_id, SIGNATORY, on)
         send_replies(s, request_id, TESTER, on)
     advance(request_id, on)
 
@@ -185,7 +186,7 @@ def test_a_reply_without_an_explanation_is_not_sent_until_the_coordinator_writes
     assert "de uitleg voor u ontbreekt nog" in text(letters(request_id)["reply:inzage"].html)
     before = _counts(loaded)
     with pytest.raises(ActionError, match=f"gegeven {ids[1]} wordt achtergehouden zonder uitleg"), session_scope() as s:
-        send_replies(s, request_id, TESTER, D("2026-03-11"))
+        approve_replies(s, request_id, SIGNATORY, D("2026-03-11"))
     assert _counts(loaded) == before  # nothing written
     with session_scope() as s:
         edit_explanation(s, request_id, ExplanationInput(
@@ -206,7 +207,7 @@ def test_an_item_the_partner_did_not_supply_gets_its_true_source_first(loaded):
     assert "de bron stellen wij nog vast" in reply
     before = _counts(loaded)
     with pytest.raises(ActionError, match="bron van gegeven"), session_scope() as s:
-        send_replies(s, request_id, TESTER, D("2026-03-10"))
+        approve_replies(s, request_id, SIGNATORY, D("2026-03-10"))
     assert _counts(loaded) == before
     with pytest.raises(ActionError, match="niet van hen komt"), session_scope() as s:
         establish_source(s, request_id, SourceInput(registration_id=ids[0], partner="gemeente-rotterdam"),
@@ -228,7 +229,7 @@ def test_outside_the_demo_a_reply_with_unverified_contacts_is_refused(loaded, re
     before = _counts(loaded)
     with pytest.raises(ActionError, match="regio rotterdam-rijnmond: letterhead.phone is nog niet bevestigd"), \
             session_scope() as s:
-        send_replies(s, request_id, TESTER, D("2026-03-10"))
+        approve_replies(s, request_id, SIGNATORY, D("2026-03-10"))
     assert _counts(loaded) == before
 
 

@@ -25,7 +25,16 @@ def environment() -> Environment:
     )
     env.globals["app_name"] = APP_NAME
     env.filters["local_time"] = local_time
+    from web import labels
+
+    env.globals["L"] = labels
+    env.filters["datum"] = _date
     return env
+
+
+def _date(value) -> str:
+    """A date as the pages show it: 02-03-2026 (a dash when there is none)."""
+    return value.strftime("%d-%m-%Y") if value else "–"
 
 
 def local_time(moment) -> str:

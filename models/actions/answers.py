@@ -222,6 +222,12 @@ def _answer_for(session: Session, request_id: str, registration_id: int) -> Item
     ).first()
 
 
+def approved_replies_block(session: Session, request, what: str) -> None:
+    from models.actions.replies import approved_replies_block as block
+
+    block(session, request, what)
+
+
 def _redraft(session: Session, request, today: date, actor: str) -> None:
     """A reply already drafted is rendered again with the new text (never a sent one)."""
     if request.status == RequestStatus.replying.value:
@@ -250,6 +256,7 @@ def edit_explanation(session: Session, request_id: str, data: ExplanationInput, 
         return repeat_of(earlier, request)
     if request.status == RequestStatus.closed.value:
         raise ActionError("het verzoek is al afgesloten")
+    approved_replies_block(session, request, "de uitleg")
     answer = _answer_for(session, request.id, data.registration_id)
     if answer is None or not answer.withhold:
         raise ActionError(f"gegeven {data.registration_id} wordt niet achtergehouden: er is geen uitleg nodig")
@@ -282,6 +289,7 @@ def establish_source(session: Session, request_id: str, data: SourceInput, princ
     if (earlier := previous(session, key)) is not None:
         return repeat_of(earlier, request)
     region = get_region(request.region_id)
+    approved_replies_block(session, request, "de bron")
     task = session.exec(select(SourceTask).where(
         SourceTask.request_id == request.id, SourceTask.registration_id == data.registration_id)).first()
     if task is None:

@@ -146,8 +146,20 @@ def finish(session: Session, request: Request, action: str, key: str, actor: str
     session.flush()
     # Every change of a betrokkene's data is a line of the processing log, in this transaction.
     processing.record(session, actor, processing.as_code("wijzigen", action), processing.CHANGE, request_id=request.id)
+    refresh_deadlines(session, request, today)
     rehearse(session, request, today)
     return Recorded(action, request.id, request.reference, key, ids=ids)
+
+
+def refresh_deadlines(session: Session, request: Request, today: date) -> None:
+    """The request's stored deadlines after what was just recorded (models/sla.py)."""
+    from models.deadlines import DeadlineError
+    from models.sla import refresh
+
+    try:
+        refresh(session, request, today)
+    except DeadlineError as exc:
+        raise ActionError(str(exc)) from None
 
 
 class _RollBack(Exception):

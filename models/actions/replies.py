@@ -1,4 +1,9 @@
-"""Approving and sending the replies; extending the legal deadline (AVG art. 12(3))."""
+"""Approving (the signatory) and sending the replies; extending the legal deadline (AVG
+art. 12(3)).
+
+A reply to the betrokkene is a draft until a signatory approves it (``approve_replies``,
+four eyes where the region has them); it is then frozen, and ``send_replies`` sends it.
+``withdraw_approval`` makes approved, unsent replies drafts again."""
 from dataclasses import replace
 from datetime import date
 
@@ -25,34 +30,106 @@ from models.enums import ClockEventKind, RequestStatus, RequestType, Role
 from models.principal import Principal
 from models.letters import compose
 from models.letters import context as c
-from models.letters.approval import blockers
+from models.letters import store
+from models.letters.approval import authors, blockers
 from models.letters.replies import redate_drafts
+from models.region_config import get_region
 from models.state import clock_input, rights
-from models.tables import ClockEvent, Letter, RequestRight
+from models.tables import ActionEvent, ClockEvent, Letter, RequestRight
+
+
+def _unsent_replies(session: Session, request) -> list[Letter]:
+    return list(session.exec(select(Letter).where(
+        Letter.request_id == request.id, Letter.reply.is_(True), Letter.status != store.SENT,
+    ).order_by(Letter.id)))
+
+
+def _replying(request) -> None:
+    if request.status != RequestStatus.replying.value:
+        hint = f"; {ADVANCE_HINT}" if request.status in (RequestStatus.executing.value,
+                                                          RequestStatus.deliberating.value) else ""
+        raise ActionError(f"er liggen geen antwoorden klaar (status: {request.status}){hint}")
+
+
+def _latest(session: Session, request, action: str):
+    return session.exec(select(ActionEvent).where(ActionEvent.request_id == request.id, ActionEvent.action == action)
+                        .order_by(ActionEvent.id.desc())).first()
+
+
+def approve_replies(session: Session, request_id: str, principal: Principal, today: date) -> Recorded:
+    """The signatory approves every reply that is still a draft: it is dated ``today`` (the
+    day it is signed) and frozen (no more edits until the approval is withdrawn). Where the
+    region has four eyes (``signatory.four_eyes``, on by default), the signatory may not be
+    one of the people who wrote it (models.letters.approval ``authors``). The result's ids
+    are the letters approved."""
+    request = get_request(session, request_id)
+    actor = authorise(principal, request.region_id, Role.signatory)
+    _replying(request)
+    letters = _unsent_replies(session, request)
+    drafts = [x for x in letters if x.status == store.DRAFT]
+    if not drafts:
+        if letters and (earlier := _latest(session, request, "approve")) is not None:
+            return repeat_of(earlier, request)  # e.g. a second click on the same button
+        raise ActionError(f"alle antwoorden zijn al verstuurd; {ADVANCE_HINT}")
+    key = event_key("approve", request.id, {"on": today.isoformat(),
+                                            "drafts": [[x.id, store.content_hash(x.html)] for x in drafts]})
+    if (earlier := previous(session, key)) is not None:
+        return repeat_of(earlier, request)
+    problems = blockers(session, request)  # before anything is written (issue 9)
+    if problems:
+        raise ActionError("de antwoorden kunnen niet worden goedgekeurd: " + "; ".join(problems))
+    four_eyes = get_region(request.region_id).signatory.four_eyes
+    if four_eyes and principal.id in authors(session, request):
+        raise ActionError("vier ogen: u heeft zelf aan deze antwoorden gewerkt (het besluit, een uitleg, de bron "
+                          "of de tekst van de brief); een andere ondertekenaar keurt ze goed")
+    redate_drafts(session, request, today, actor)  # a letter carries the date it is signed
+    for letter in drafts:
+        store.approve(session, letter.id, actor)
+    audit.record(session, actor, "replies.approved", request.id, letters=[x.id for x in drafts], on=today,
+                 four_eyes=four_eyes)
+    return finish(session, request, "approve", key, actor, today, ids=tuple(x.id for x in drafts))
+
+
+def withdraw_approval(session: Session, request_id: str, principal: Principal, today: date) -> Recorded:
+    """Approved replies that were not sent become drafts again (to change their text); they
+    need a new approval. The coordinator or the signatory may do this."""
+    request = get_request(session, request_id)
+    actor = authorise(principal, request.region_id, Role.coordinator, Role.signatory)
+    _replying(request)
+    approved = [x for x in _unsent_replies(session, request) if x.status == store.APPROVED]
+    if not approved:
+        if (earlier := _latest(session, request, "withdraw")) is not None:
+            return repeat_of(earlier, request)
+        raise ActionError("er is geen goedgekeurd antwoord dat nog niet is verstuurd")
+    key = event_key("withdraw", request.id, {"on": today.isoformat(),
+                                             "letters": [[x.id, x.approved_at.isoformat()] for x in approved]})
+    if (earlier := previous(session, key)) is not None:
+        return repeat_of(earlier, request)
+    for letter in approved:
+        store.withdraw_approval(session, letter.id, actor)
+    audit.record(session, actor, "replies.approval_withdrawn", request.id, letters=[x.id for x in approved], on=today)
+    return finish(session, request, "withdraw", key, actor, today, ids=tuple(x.id for x in approved))
 
 
 def send_replies(session: Session, request_id: str, principal: Principal, today: date) -> Recorded:
-    """Approve and send every reply letter that is still a draft; the rights it answers
-    are marked replied on ``today``. The result's ids are the letters sent."""
+    """Send every approved reply (the coordinator or the signatory): each is frozen with its
+    hash and put in the outbox, and the rights it answers are marked replied on ``today``.
+    A reply that is still a draft is refused: a signatory approves it first
+    (``approve_replies``). The result's ids are the letters sent."""
     request = get_request(session, request_id)
     actor = authorise(principal, request.region_id, Role.coordinator, Role.signatory)
     key = event_key("send", request.id, {"on": today.isoformat()})
     if (earlier := previous(session, key)) is not None:
         return repeat_of(earlier, request)
-    if request.status != RequestStatus.replying.value:
-        hint = f"; {ADVANCE_HINT}" if request.status in (RequestStatus.executing.value,
-                                                          RequestStatus.deliberating.value) else ""
-        raise ActionError(f"er liggen geen antwoorden klaar (status: {request.status}){hint}")
-    letters = session.exec(select(Letter).where(
-        Letter.request_id == request.id, Letter.reply.is_(True),
-        Letter.status != "sent",
-    ).order_by(Letter.id)).all()
+    _replying(request)
+    letters = _unsent_replies(session, request)
     if not letters:
         raise ActionError(f"alle antwoorden zijn al verstuurd; {ADVANCE_HINT}")
+    if any(x.status == store.DRAFT for x in letters):
+        raise ActionError("de antwoorden zijn nog niet goedgekeurd: een ondertekenaar keurt ze eerst goed")
     problems = blockers(session, request)  # before anything is written (issue 9)
     if problems:
         raise ActionError("de antwoorden kunnen niet worden verstuurd: " + "; ".join(problems))
-    redate_drafts(session, request, today, actor)  # a letter carries the date it is sent
     by_type = {r.type: r for r in rights(session, request.id)}
     for letter in letters:
         compose.send(session, request, letter, actor)
@@ -63,6 +140,13 @@ def send_replies(session: Session, request_id: str, principal: Principal, today:
     session.flush()
     audit.record(session, actor, "replies.sent", request.id, letters=[x.id for x in letters], on=today)
     return finish(session, request, "send", key, actor, today, ids=tuple(x.id for x in letters))
+
+
+def approved_replies_block(session: Session, request, what: str) -> None:
+    """An edit of what the replies say is refused while they are approved and not sent: the
+    approval is withdrawn first, so that no one approves one text and sends another."""
+    if any(x.status == store.APPROVED for x in _unsent_replies(session, request)):
+        raise ActionError(f"de antwoorden zijn al goedgekeurd; trek de goedkeuring eerst in om {what} te wijzigen")
 
 
 class ExtensionInput(Input):

@@ -10,8 +10,29 @@ A reply is refused, before anything is written, when:
 """
 from sqlmodel import Session, select
 
+from models.enums import Role
 from models.letters.compose import sendable_problems
-from models.tables import Letter, Request, SourceTask
+from models.tables import AuditEvent, Letter, Request, SourceTask
+
+#: What a person records that ends up in the words of a reply: whoever did it wrote the
+#: reply, and may not approve it where the region has four eyes.
+AUTHORING = ("decision.recorded", "answer.explanation_edited", "source.established", "letter.text_edited",
+             "consultation.answered", "decision.executed")
+#: The roles of the ZVH's own people (a partner's answer or the system's draft is not theirs).
+_PERSONS = (Role.coordinator.value, Role.signatory.value)
+
+
+def authors(session: Session, request: Request) -> set[str]:
+    """The principal ids of the ZVH people who wrote (part of) the replies of ``request``,
+    from the audit trail: the decision, an answer recorded on a partner's behalf, an
+    explanation, a source, the letter's own text."""
+    out = set()
+    for actor in session.exec(select(AuditEvent.actor).where(
+            AuditEvent.request_id == request.id, AuditEvent.action.in_(AUTHORING))):
+        role, _, principal_id = actor.partition(":")
+        if role in _PERSONS and principal_id:
+            out.add(principal_id)
+    return out
 
 
 def blockers(session: Session, request: Request) -> list[str]:

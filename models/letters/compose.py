@@ -148,7 +148,7 @@ def issue(
     letter = existing(session, request, key_suffix)
     if letter is not None:
         if redate and letter.status == store.DRAFT:
-            store.edit_draft(session, letter.id, render_html(kind_id, ctx), actor)
+            store.edit_draft(session, letter.id, render_html(kind_id, with_free_text(ctx, letter)), actor)
         return letter
     html = render_html(kind_id, ctx)
     processing.record(session, actor, processing.as_code("brief", kind_id), processing.LETTER, request_id=request.id)
@@ -160,6 +160,14 @@ def issue(
     if send_now:
         send(session, request, letter, actor, recipient_label=recipient_label)
     return letter
+
+
+def with_free_text(ctx: c.LetterContext, letter: Letter) -> c.LetterContext:
+    """The context with the free-text parts the coordinator wrote for this letter
+    (models/actions/letters.py): values like any other, escaped when rendered."""
+    if not (letter.intro_text or letter.closing_text):
+        return ctx
+    return ctx.model_copy(update={"intro_text": letter.intro_text, "closing_text": letter.closing_text})
 
 
 def existing(session: Session, request: Request, key_suffix: str) -> Letter | None:

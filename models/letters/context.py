@@ -320,6 +320,10 @@ class LetterContext(_Model):
     # about, e.g. "de heer J. Jansen, geboren 1 januari 1980". Where the letter says "u"
     # and "uw gegevens", it means the betrokkene's data.
     on_behalf_of: Optional[Text] = None
+    # A reply's free-text parts, written by the coordinator (models/actions/letters.py): plain
+    # text, printed escaped as paragraphs after the salutation and before the questions.
+    intro_text: Optional[Text] = None
+    closing_text: Optional[Text] = None
 
 
 class _Received(LetterContext):

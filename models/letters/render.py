@@ -160,6 +160,16 @@ def komma(lines: Iterable[str]) -> Markup:
     )
 
 
+def alineas(value: str) -> Markup:
+    """Plain text as paragraphs: a blank line starts a new one, a line break stays one.
+    Every part is escaped: what a person typed is never HTML in a letter."""
+    parts = [p.strip() for p in re.split(r"\n\s*\n", str(_finalize(value)).replace("\r\n", "\n")) if p.strip()]
+    return Markup("\n").join(
+        Markup("<p>") + Markup("<br>").join(Markup.escape(line) for line in part.split("\n")) + Markup("</p>")
+        for part in parts
+    )
+
+
 def termijn(period) -> str:
     """A protocol period in words: "vier weken", or "een maand" where it follows the AVG."""
     if period.avg:
@@ -189,7 +199,7 @@ def _environment(templates_dir: str) -> Environment:
     )
     env.filters.update(
         datum=datum, opsomming=opsomming, telwoord=telwoord, recht=recht, regels=regels, komma=komma,
-        contact=contact, naam=naam, termijn=termijn, period_of=period_of,
+        contact=contact, naam=naam, termijn=termijn, period_of=period_of, alineas=alineas,
     )
     env.globals.update(
         RequestType=RequestType,

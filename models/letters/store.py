@@ -2,7 +2,7 @@
 
 - ``create_draft``: idempotent on ``key`` (a retried flow step gets the same letter back).
 - ``edit_draft``: the coordinator may change the HTML while the letter is a draft.
-- ``approve``: the draft is final; no more edits.
+- ``approve``: the draft is final; no more edits (``withdraw_approval`` makes it a draft again).
 - ``mark_sent``: the letter is frozen; the sha256 of its HTML is stored and goes into the
   audit trail, so anyone can later check that the stored letter is the one that was sent.
 
@@ -130,9 +130,27 @@ def approve(session: Session, letter_id: int, actor: str) -> Letter:
         raise LetterFrozen(f"brief {letter_id} is {_status_nl(letter.status)}")
     letter.status = APPROVED
     letter.approved_at = utcnow()
+    letter.approved_by = actor
     session.add(letter)
     session.flush()
     _audit(session, actor, "letter.approved", letter)
+    return letter
+
+
+def withdraw_approval(session: Session, letter_id: int, actor: str) -> Letter:
+    """Approved -> draft again (before it is sent): its text may change, and it needs a new
+    approval. A draft stays a draft; a sent letter is frozen (LetterFrozen)."""
+    letter = _get(session, letter_id)
+    if letter.status == DRAFT:
+        return letter
+    if letter.status != APPROVED:
+        raise LetterFrozen(f"brief {letter_id} is {_status_nl(letter.status)}")
+    letter.status = DRAFT
+    letter.approved_at = None
+    letter.approved_by = None
+    session.add(letter)
+    session.flush()
+    _audit(session, actor, "letter.approval_withdrawn", letter)
     return letter
 
 

@@ -23,6 +23,11 @@ class Letter(SQLModel, table=True):
     right_type: Optional[str] = Field(default=None, max_length=32)
     html: str = encrypted()  # the rendered letter holds personal data
     content_hash: Optional[str] = Field(default=None, max_length=64)  # sha256 when sent
+    # A reply's free-text parts, written by the coordinator (models/actions/letters.py): plain
+    # text, put into the letter's context and rendered with the rest (never HTML, never a template).
+    intro_text: Optional[str] = encrypted(nullable=True)  # a paragraph after the salutation
+    closing_text: Optional[str] = encrypted(nullable=True)  # a paragraph before the questions
     created_at: datetime = Field(default_factory=utcnow)
     approved_at: Optional[datetime] = None
+    approved_by: Optional[str] = Field(default=None, max_length=120)  # the signatory (role:account id)
     sent_at: Optional[datetime] = None

@@ -12,6 +12,9 @@ class Request(SQLModel, table=True):
     __table_args__ = (
         Index("ix_request_region_status", "region_id", "status"),
         Index("ix_request_status_received", "status", "first_received_on"),
+        # The dashboard: open requests by their earliest deadline; the statistics: by receipt.
+        Index("ix_request_status_target", "status", "sla_target_due"),
+        Index("ix_request_received_region", "first_received_on", "region_id"),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
@@ -45,6 +48,21 @@ class Request(SQLModel, table=True):
     # Set when the retention flow erased the file (models.retention): the row stays for the
     # statistics, with its non-personal columns only.
     anonymised_on: Optional[date] = None
+    # The deadlines over the rights as the deadline engine gave them at the last change
+    # (models/sla.py ``refresh``): the dashboard and the statistics read these, never a
+    # computation per row. Dates and codes only.
+    sla_status: Optional[str] = Field(default=None, max_length=16)  # the worst right's ClockStatus then
+    sla_protocol_due: Optional[date] = None  # the earliest protocol deadline of an open right
+    sla_legal_due: Optional[date] = None  # the earliest legal deadline (extended where extended)
+    sla_target_due: Optional[date] = None  # the earliest date the status is measured against
+    sla_at_risk_from: Optional[date] = None
+    sla_suspended_since: Optional[date] = None  # the clock stands still since (identity check)
+    sla_extended: bool = False  # an open right has an extended legal deadline
+    sla_task_due: Optional[date] = None  # the earliest due date of an open consultation task
+    sla_completed_on: Optional[date] = None  # every right answered (and carried out)
+    sla_protocol_met: Optional[bool] = None  # every right within its protocol deadline
+    sla_legal_met: Optional[bool] = None  # every right within its legal deadline
+    sla_refreshed_on: Optional[date] = None
 
 
 class RequestRight(SQLModel, table=True):
@@ -63,6 +81,17 @@ class RequestRight(SQLModel, table=True):
     decided_on: Optional[date] = None
     executed_on: Optional[date] = None  # verzet: the execution milestone
     replied_on: Optional[date] = None
+    # This right's deadlines as the deadline engine gave them at the last change
+    # (models/sla.py ``refresh``), for lists and statistics.
+    protocol_due: Optional[date] = None
+    legal_due: Optional[date] = None
+    legal_due_extended: Optional[date] = None
+    target_due: Optional[date] = None
+    at_risk_from: Optional[date] = None
+    completed_on: Optional[date] = None
+    protocol_met: Optional[bool] = None
+    legal_met: Optional[bool] = None
+    clock_status: Optional[str] = Field(default=None, max_length=16)  # models.deadlines.ClockStatus
 
 
 class Representative(SQLModel, table=True):

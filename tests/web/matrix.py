@@ -49,7 +49,11 @@ ACCOUNTS = {
     "coordinator_other_region": ("matrix.coord.fryslan", Role.coordinator, ("fryslan",), None),
     "manager": ("matrix.manager", Role.manager, ("drenthe",), None),
     "auditor": ("matrix.fg", Role.auditor, ("drenthe",), None),
+    "coordinator": ("matrix.coord", Role.coordinator, ("drenthe",), None),
+    "signatory": ("matrix.onderteken", Role.signatory, ("drenthe",), None),
 }
+#: The workbench's routes (tests/web/test_workbench_matrix.py) are asked of these too.
+WORKBENCH_PRINCIPALS = (*PRINCIPALS, "coordinator", "signatory")
 
 
 def partner_principal(slug: str) -> Principal:
@@ -67,10 +71,13 @@ class World:
     links: dict[str, str] = field(default_factory=dict)  # token state -> task link token
     api: dict[str, str] = field(default_factory=dict)  # token state -> API token
     planted: dict[str, set[str]] = field(default_factory=dict)  # organisation -> strings
+    request_1: str = ""  # the request of A's and B's tasks (the workbench's routes)
+    letter_1: int = 0  # its receipt letter
 
     def values(self, token: str) -> dict:
         return {"task_a": self.task_a, "task_b": self.task_b, "forwarded_a": self.forwarded_a,
-                "forwarded_b": self.forwarded_b, "token": self.links.get(token, "")}
+                "forwarded_b": self.forwarded_b, "token": self.links.get(token, ""), "request_1": self.request_1,
+                "letter_1": self.letter_1}
 
 
 def _subject(n: int, name: str) -> dict:
@@ -142,8 +149,12 @@ def build_world(engine, today: Optional[date] = None) -> World:
         links = {"valid_a": task_links.token_for(task_a), "for_b": task_links.token_for(task_b),
                  "expired": task_links.token_for(old), "reused": task_links.token_for(spent),
                  "malformed": "geen-token", "none": ""}
+        from models.tables import Letter
+
+        letter = db.exec(select(Letter).where(Letter.request_id == shared).order_by(Letter.id)).first()
         return World(task_a=task_a.row_uid, task_b=task_b.row_uid, regs_a=view_a.own_ids, regs_b=view_b.own_ids,
-                     forwarded_a=fwd[PARTNER_A], forwarded_b=fwd[PARTNER_B], links=links, api=api, planted=planted)
+                     forwarded_a=fwd[PARTNER_A], forwarded_b=fwd[PARTNER_B], links=links, api=api, planted=planted,
+                     request_1=shared, letter_1=letter.id)
 
 
 def make_accounts(engine) -> None:
@@ -158,7 +169,7 @@ class Clients:
         from fastapi.testclient import TestClient
 
         self.by_principal, self.csrf = {}, {}
-        for principal in PRINCIPALS:
+        for principal in WORKBENCH_PRINCIPALS:
             client = TestClient(app, base_url="http://testserver")
             client.__enter__()
             if principal in ACCOUNTS:
@@ -326,7 +337,10 @@ def check_cell(world: World, route: Route, principal: str, token: str, answer) -
     if answer.status_code != expected:
         problems.append(f"{route.name} / {principal} / {token}: {answer.status_code}, expected {expected}")
     owner = route.owner(principal, token)
-    allowed = world.planted.get(owner, set()) if owner else set()
+    if owner == "ALL":  # staff of the region (the workbench): every organisation's data
+        allowed = set().union(*world.planted.values())
+    else:
+        allowed = world.planted.get(owner, set()) if owner else set()
     body = answer.text
     for org, strings in world.planted.items():
         for planted in strings - allowed:
@@ -338,3 +352,66 @@ def check_cell(world: World, route: Route, principal: str, token: str, answer) -
         if not answer.headers.get("content-type", "").startswith("application/json"):
             problems.append(f"{route.name} / {principal} / {token}: not JSON")
     return problems
+
+
+# ------------------------------------------------------------------ the workbench (issue 12)
+
+
+def staff_owner(principal: str, token: str) -> Optional[str]:
+    """On the workbench the coordinator, the signatory and the FG of the region see every
+    organisation's data; the manager none (references, not names); the rest nothing."""
+    return "ALL" if principal in ("coordinator", "signatory", "auditor") else None
+
+
+READ = {"coordinator": 200, "signatory": 200, "manager": 200, "auditor": 200}
+LETTERS = {"coordinator": 200, "signatory": 200, "auditor": 200}
+COORDINATOR = {"coordinator": 200}
+COUNTERS = {"coordinator": 200, "manager": 200, "auditor": 200}
+
+
+def _staff(ok: dict[str, int], method: str = "GET") -> Expect:
+    return page(ok, method)
+
+
+WORKBENCH_ROUTES: list[Route] = [
+    Route("open requests", "GET", "/verzoeken", _staff({**READ, "coordinator_other_region": 200}), owner=staff_owner),
+    Route("open requests filtered", "GET", "/verzoeken?status=on_track&sorteer=kenmerk&volgorde=aflopend&pagina=2",
+          _staff({**READ, "coordinator_other_region": 200}), owner=staff_owner),
+    Route("request", "GET", "/verzoeken/{request_1}", _staff(READ), owner=staff_owner,
+          shows={"ALL": "Plantina Gedeeld"}),
+    Route("request, personal data opened", "GET", "/verzoeken/{request_1}?persoonsgegevens=kwaliteit",
+          _staff(READ), owner=lambda p, t: "ALL" if p in READ else None, shows={"ALL": "Plantina Gedeeld"}),
+    Route("timeline", "GET", "/verzoeken/{request_1}/tijdlijn", _staff(READ), owner=staff_owner),
+    Route("letter", "GET", "/verzoeken/{request_1}/brieven/{letter_1}", _staff(LETTERS), owner=staff_owner),
+    Route("letter html", "GET", "/verzoeken/{request_1}/brieven/{letter_1}/brief.html", _staff(LETTERS),
+          owner=staff_owner, shows={"ALL": "Plantina Gedeeld"}),
+    Route("identity form", "GET", "/verzoeken/{request_1}/identiteit", _staff(COORDINATOR), owner=staff_owner),
+    Route("identity, empty", "POST", "/verzoeken/{request_1}/identiteit", _staff({"coordinator": 422}, "POST"),
+          form=lambda w: {"officer": ""}, owner=staff_owner),
+    Route("answer on behalf form", "GET", "/verzoeken/{request_1}/antwoord/gemeente-assen", _staff(COORDINATOR),
+          owner=staff_owner, shows={"ALL": "PLANT-A-one"}),
+    Route("answer on behalf, empty", "POST", "/verzoeken/{request_1}/antwoord/gemeente-assen",
+          _staff({"coordinator": 422}, "POST"), form=lambda w: {"answered_by": ""}, owner=staff_owner),
+    Route("reopen form", "GET", "/verzoeken/{request_1}/antwoord/gemeente-assen/heropenen", _staff(COORDINATOR),
+          owner=staff_owner),
+    Route("decision form", "GET", "/verzoeken/{request_1}/besluit/casusoverleg", _staff(COORDINATOR),
+          owner=staff_owner),
+    Route("extension form", "GET", "/verzoeken/{request_1}/verlengen", _staff(COORDINATOR), owner=staff_owner),
+    Route("execution form", "GET", "/verzoeken/{request_1}/uitvoering", _staff(COORDINATOR), owner=staff_owner),
+    Route("approve, nothing to approve", "POST", "/verzoeken/{request_1}/goedkeuren",
+          _staff({"signatory": 422}, "POST"), form=lambda w: {}, owner=staff_owner),
+    Route("send, nothing to send", "POST", "/verzoeken/{request_1}/versturen",
+          _staff({"coordinator": 422, "signatory": 422}, "POST"), form=lambda w: {}, owner=staff_owner),
+    # A coordinator of another region searches and registers in its own region (nothing of Drenthe shown).
+    Route("search by BSN", "GET", "/zoeken?q=000000000", _staff({**READ, "coordinator_other_region": 200}),
+          owner=staff_owner),
+    Route("register form", "GET", "/verzoeken-nieuw", _staff({**COORDINATOR, "coordinator_other_region": 200}),
+          owner=staff_owner),
+    Route("register, empty", "POST", "/verzoeken-nieuw",
+          _staff({"coordinator": 422, "coordinator_other_region": 422}, "POST"),
+          form=lambda w: {"region": "drenthe"}, owner=staff_owner),
+    Route("statistics", "GET", "/statistiek", _staff({**COUNTERS, "coordinator_other_region": 200}),
+          owner=staff_owner),
+    Route("statistics csv", "GET", "/statistiek.csv?jaar=2026", _staff({**COUNTERS, "coordinator_other_region": 200}),
+          owner=staff_owner),
+]
