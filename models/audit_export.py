@@ -68,6 +68,13 @@ ACTION_LABELS = {
     "api_token.revoked": "API-sleutel van een partner ingetrokken",
     "consultation.draft_saved": "Concept-antwoord van een partner bewaard",
     "consultation.reopened": "Antwoord van een partner heropend",
+    "api_token.refused": "API-sleutel geweigerd (onbekend, ingetrokken of te vaak geprobeerd)",
+    "task_link.refused": "Link naar een vraag geweigerd (onbekend, verlopen, gebruikt of van een andere organisatie)",
+    "letter.text_edited": "Vrije tekst van een conceptantwoord gewijzigd",
+    "letter.approval_withdrawn": "Goedkeuring van een brief ingetrokken",
+    "replies.approved": "Antwoorden goedgekeurd door de ondertekenaar",
+    "replies.approval_withdrawn": "Goedkeuring van de antwoorden ingetrokken",
+    "replies.approval_recorded": "Goedkeuring namens de ondertekenaar vastgelegd (opdrachtregel)",
 }
 
 VERDICT = "Controle auditspoor"

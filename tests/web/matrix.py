@@ -77,7 +77,7 @@ class World:
     def values(self, token: str) -> dict:
         return {"task_a": self.task_a, "task_b": self.task_b, "forwarded_a": self.forwarded_a,
                 "forwarded_b": self.forwarded_b, "token": self.links.get(token, ""), "request_1": self.request_1,
-                "letter_1": self.letter_1}
+                "letter_1": self.letter_1, "reg_a": self.regs_a[0] if self.regs_a else 0}
 
 
 def _subject(n: int, name: str) -> dict:
@@ -401,6 +401,33 @@ WORKBENCH_ROUTES: list[Route] = [
     Route("approve, nothing to approve", "POST", "/verzoeken/{request_1}/goedkeuren",
           _staff({"signatory": 422}, "POST"), form=lambda w: {}, owner=staff_owner),
     Route("send, nothing to send", "POST", "/verzoeken/{request_1}/versturen",
+          _staff({"coordinator": 422, "signatory": 422}, "POST"), form=lambda w: {}, owner=staff_owner),
+    Route("letter pdf", "GET", "/verzoeken/{request_1}/brieven/{letter_1}/brief.pdf", _staff(LETTERS),
+          owner=staff_owner),
+    # letter_1 is the receipt, not a reply: it has no free text to edit (404 for the one
+    # who may edit a reply's text; the others are refused before anything is looked up).
+    Route("letter text form, not a reply", "GET", "/verzoeken/{request_1}/brieven/{letter_1}/tekst",
+          _staff({"coordinator": 404}), owner=staff_owner),
+    Route("letter text, not a reply", "POST", "/verzoeken/{request_1}/brieven/{letter_1}/tekst",
+          _staff({"coordinator": 404}, "POST"), form=lambda w: {}, owner=staff_owner),
+    # reg_a is not withheld: there is no explanation or source to give (404 for the coordinator).
+    Route("explanation form", "GET", "/verzoeken/{request_1}/uitleg/{reg_a}", _staff({"coordinator": 404}),
+          owner=staff_owner),
+    Route("explanation, empty", "POST", "/verzoeken/{request_1}/uitleg/{reg_a}",
+          _staff({"coordinator": 404}, "POST"), form=lambda w: {}, owner=staff_owner),
+    Route("source form", "GET", "/verzoeken/{request_1}/bron/{reg_a}", _staff({"coordinator": 404}),
+          owner=staff_owner),
+    Route("source, empty", "POST", "/verzoeken/{request_1}/bron/{reg_a}", _staff({"coordinator": 422}, "POST"),
+          form=lambda w: {}, owner=staff_owner),
+    Route("reopen, empty", "POST", "/verzoeken/{request_1}/antwoord/gemeente-assen/heropenen",
+          _staff({"coordinator": 422}, "POST"), form=lambda w: {}, owner=staff_owner),
+    Route("decision, empty", "POST", "/verzoeken/{request_1}/besluit/casusoverleg",
+          _staff({"coordinator": 422}, "POST"), form=lambda w: {}, owner=staff_owner),
+    Route("extension, empty", "POST", "/verzoeken/{request_1}/verlengen", _staff({"coordinator": 422}, "POST"),
+          form=lambda w: {}, owner=staff_owner),
+    Route("execution, empty", "POST", "/verzoeken/{request_1}/uitvoering", _staff({"coordinator": 422}, "POST"),
+          form=lambda w: {}, owner=staff_owner),
+    Route("withdraw approval, nothing approved", "POST", "/verzoeken/{request_1}/goedkeuring-intrekken",
           _staff({"coordinator": 422, "signatory": 422}, "POST"), form=lambda w: {}, owner=staff_owner),
     # A coordinator of another region searches and registers in its own region (nothing of Drenthe shown).
     Route("search by BSN", "GET", "/zoeken?q=000000000", _staff({**READ, "coordinator_other_region": 200}),
