@@ -15,9 +15,10 @@ and the class name of the cause (flows/guard.py); the request is marked failed i
 database and the manager is told once (models/failures.py). Nothing is persisted as a
 Prefect result: results and exceptions live only in memory.
 """
+import time
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Optional
+from typing import Callable, Optional, TypeVar
 
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
@@ -35,6 +36,8 @@ from models.failures import clear_failure, record_failure
 from models.lifecycle import Step, Wait, next_step
 from models.state import snapshot
 from models.tables import Request
+
+T = TypeVar("T")
 
 
 def _request(session, request_id: str) -> Request:
@@ -90,6 +93,28 @@ def do_remind(request_id: str, as_of: str) -> dict:
             return steps.remind_and_escalate(session, _request(session, request_id), date.fromisoformat(as_of))
 
     return guarded(request_id, "remind", body)
+
+
+RETRY_DELAYS = (0.2, 1.0, 3.0)  # as the step tasks' retries with Prefect (_RETRY)
+
+
+def retrying(fn: Callable[..., T]) -> Callable[..., T]:
+    """``fn`` again after a transient failure, for the parts that run without Prefect's task
+    retries (the direct runner, the sweep's reminders). Requests are carried on side by side
+    (the sweep's mapped tasks on threads, workers), and on PostgreSQL two transactions can
+    deadlock on row and advisory locks (the database then aborts one): each step is one
+    transaction and idempotent, so running it again is the cure."""
+    def again(*args):
+        for delay in (*RETRY_DELAYS, None):
+            try:
+                return fn(*args)
+            except StepFailed as failure:
+                if delay is None or not is_transient(failure.code):
+                    raise
+                time.sleep(delay)
+        raise AssertionError("unreachable")
+
+    return again
 
 
 # ------------------------------------------------------------------ the loop, once
@@ -207,10 +232,10 @@ def advance_request(request_id: str, as_of: str) -> dict:
 
 def _consult_all_directly(request_id: str, partners: list[str], as_of: str) -> None:
     for slug in partners:
-        do_consultation(request_id, slug, as_of)
+        retrying(do_consultation)(request_id, slug, as_of)
 
 
-DIRECT = Runner(plan=do_plan, step=do_step, partners=do_partners, consult_all=_consult_all_directly,
+DIRECT = Runner(plan=do_plan, step=retrying(do_step), partners=do_partners, consult_all=_consult_all_directly,
                 deliver=deliver)
 
 
@@ -234,7 +259,7 @@ def sweep_one(request_id: str, as_of: str, advance: Callable[[str, str], dict] |
     that request (and its manager told once) and reported as counts: never raised."""
     counts = {"reminders": 0, "escalations": 0, "failed": 0}
     try:
-        found = do_remind(request_id, as_of)
+        found = retrying(do_remind)(request_id, as_of)
     except StepFailed as failure:
         note_failure(request_id, failure, as_of)
         return {**counts, "failed": 1}

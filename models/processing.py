@@ -39,6 +39,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from models import keys
+from models.audit import AUDIT_LOCK
 from models.principal import Principal
 from models.tables import DataSubject, ProcessingLogEntry, Request
 
@@ -46,7 +47,10 @@ STANDARD = "Logboek dataverwerkingen (Logius), component Logboek"
 GENESIS = "0" * 64
 SUBJECT_ID_TYPE = "rechtenloket-betrokkene-pseudoniem"  # dpl.core.data_subject_id_type
 ACTIVITY_PREFIX = "urn:rechtenloket:verwerkingsactiviteit:"
-LOG_LOCK = 0x4C4F4742  # "LOGB": PostgreSQL advisory lock that orders the chain's writers
+# The PostgreSQL advisory lock that orders the chain's writers is the audit trail's own:
+# one transaction often appends to both chains, and two locks taken in either order by
+# parallel tasks (the sweep's fan-out) deadlock. Re-entrant within a transaction.
+LOG_LOCK = AUDIT_LOCK
 
 # The processing activities (AVG art. 30 register): map each URN to the ZVH's own register.
 ACTIVITIES = {

@@ -7,7 +7,7 @@
 # RECHTENLOKET_TEST_SERIAL=1 runs the passes one after the other.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider)
+PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider --durations=25)
 logs=$(mktemp -d /tmp/rechtenloket-test.XXXXXX)
 
 if [ "${RECHTENLOKET_TEST_SERIAL:-}" = "1" ]; then

@@ -21,7 +21,9 @@ from sqlmodel import Session, SQLModel  # noqa: E402
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Tests that do not touch the test database run once, in the SQLite pass (not collected,
 # rather than skipped, in the PostgreSQL pass of scripts/test.sh).
-collect_ignore = ["test_product.py"] if os.environ.get("RECHTENLOKET_TEST_DATABASE_URL") else []
+# The browser checks of the login and the pages' accessibility (web/test_browser.py) are the
+# same on either database; the journeys (web/test_*_journey.py) run on both.
+collect_ignore = ["test_product.py", "web/test_browser.py"] if os.environ.get("RECHTENLOKET_TEST_DATABASE_URL") else []
 # CI and developers have the shared material beside the clone (../shared).
 SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"
 

@@ -8,6 +8,7 @@ against the test session's Prefect server. The runs that are not killed play dir
 that a run through Prefect and a direct run leave the same state behind.
 """
 import json
+import os
 import signal
 from datetime import date
 from pathlib import Path
@@ -36,6 +37,12 @@ FLOW_BOUNDARIES = [
     "after:after_decision",
     "after:close",
 ]
+# On the PostgreSQL pass a subset, to keep CI under its 20 minutes: the recovery after a kill
+# inside a run is the same code on both databases (each step one transaction, idempotent);
+# what differs per database (locks, the outbox row lock, the trail's writer lock) is in the
+# boundaries kept here, the action kills and the sweep kill, which run on both.
+if os.environ.get("RECHTENLOKET_TEST_DATABASE_URL"):
+    FLOW_BOUNDARIES = ["after:transport", "after:transport#2", "after:consult:gemeente-assen", "after:close"]
 # Every action command, killed after its transaction committed and before it advanced.
 ACTIONS = ["register", "identity", "answer", "extend", "decide", "execute", "approve", "send"]
 
