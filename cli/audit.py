@@ -32,6 +32,18 @@ def _prefect_anchors(prefect: bool) -> list:
         raise UserError(f"de Prefect-ankers zijn niet te lezen ({type(exc).__name__}): controleer PREFECT_API_URL") from None
 
 
+def _write_or_show(text: str, out: Optional[Path], summary: str) -> None:
+    """An export on screen, or into ``out`` with a one-line summary."""
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"kan {out} niet schrijven: {exc.strerror or type(exc).__name__}") from None
+    typer.echo(summary)
+
+
 def _tampered(problem) -> None:
     typer.echo(f"fout: auditspoor niet in orde: {problem.message}", err=True)
     raise typer.Exit(EXIT_TAMPERED)
@@ -92,16 +104,8 @@ def export(
         if found is None:
             raise UserError(f"onbekend verzoek {request!r} (geef het kenmerk of het id)")
         result = audit_export.build(session, found, extra)
-    text = render(result)
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        try:
-            out.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UserError(f"kan {out} niet schrijven: {exc.strerror or type(exc).__name__}") from None
-        typer.echo(f"{len(result.rows)} gebeurtenissen van {result.reference} geschreven naar {out}; "
-                   f"auditspoor {'in orde' if result.verification.intact else 'NIET in orde'}.")
+    _write_or_show(render(result), out, f"{len(result.rows)} gebeurtenissen van {result.reference} geschreven "
+                   f"naar {out}; auditspoor {'in orde' if result.verification.intact else 'NIET in orde'}.")
     if not result.verification.intact:
         _tampered(result.verification.problem)
 
@@ -144,15 +148,8 @@ def verwerkingen(
         processing.record(session, CLI, "inzien:verwerkingenlogboek", processing.LOG_EXPORT,
                           subject_ids=[result.subject_id])
     text = render_json(result) if out is not None and out.suffix.lower() == ".json" else render_markdown(result)
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        try:
-            out.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UserError(f"kan {out} niet schrijven: {exc.strerror or type(exc).__name__}") from None
-        typer.echo(f"{len(result.entries)} verwerkingen van betrokkene {result.pseudonym} geschreven naar {out}; "
-                   f"verwerkingenlogboek {'in orde' if result.intact else 'NIET in orde'}.")
+    _write_or_show(text, out, f"{len(result.entries)} verwerkingen van betrokkene {result.pseudonym} geschreven "
+                   f"naar {out}; verwerkingenlogboek {'in orde' if result.intact else 'NIET in orde'}.")
     if not result.intact:
         typer.echo(f"fout: verwerkingenlogboek niet in orde: {result.problem}", err=True)
         raise typer.Exit(EXIT_TAMPERED)

@@ -161,3 +161,22 @@ def prefect_harness():
         updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
     ):
         yield
+
+
+@pytest.fixture
+def settings_env(monkeypatch):
+    """Change settings for one test (``settings_env(NAME=value, OTHER=None)``, None removes
+    one); the session's come back afterwards."""
+    from models.settings import reset_settings
+
+    def apply(**env):
+        for name, value in env.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, str(value))
+        reset_settings()
+
+    yield apply
+    monkeypatch.undo()
+    reset_settings()

@@ -21,20 +21,6 @@ runner = CliRunner()
 TODAY = date(2026, 4, 20)
 
 
-@pytest.fixture
-def settings_env(monkeypatch):
-    def apply(**env):
-        for name, value in env.items():
-            if value is None:
-                monkeypatch.delenv(name, raising=False)
-            else:
-                monkeypatch.setenv(name, str(value))
-        reset_settings()
-
-    yield apply
-    monkeypatch.undo()
-    reset_settings()
-
 
 @pytest.fixture
 def seeded(loaded):

@@ -24,20 +24,6 @@ TODAY = date(2026, 4, 20)
 NEW_SUBJECT = {"bsn": "111222333", "name": "Nieuwe Betrokkene", "address": "Laan 1, 9401 AA Assen"}
 
 
-@pytest.fixture
-def settings_env(monkeypatch):
-    def apply(**env):
-        for name, value in env.items():
-            if value is None:
-                monkeypatch.delenv(name, raising=False)
-            else:
-                monkeypatch.setenv(name, str(value))
-        reset_settings()
-
-    yield apply
-    monkeypatch.undo()
-    reset_settings()
-
 
 @pytest.fixture
 def seeded(loaded):

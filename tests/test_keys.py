@@ -13,7 +13,6 @@ from models.principal import CLI
 from models import keys
 from models.actions.intake import RequestInput, register_request
 from models.db import session_scope
-from models.settings import reset_settings
 from models.tables import KeyringEntry
 
 runner = CliRunner()
@@ -33,22 +32,6 @@ def _one_line(result, *words: str) -> str:
         assert word in lines[0], lines[0]
     return lines[0]
 
-
-@pytest.fixture
-def settings_env(monkeypatch):
-    """Change settings for one test; the session's come back afterwards."""
-
-    def apply(**env):
-        for name, value in env.items():
-            if value is None:
-                monkeypatch.delenv(name, raising=False)
-            else:
-                monkeypatch.setenv(name, str(value))
-        reset_settings()
-
-    yield apply
-    monkeypatch.undo()
-    reset_settings()
 
 
 def _register() -> str:
