@@ -16,7 +16,11 @@ log = logging.getLogger(__name__)
 # Causes worth a retry: the database was busy or the connection dropped, or two parallel
 # tasks raced for a unique row (the audit chain's predecessor on SQLite): the retry redoes it.
 TRANSIENT = frozenset({"OperationalError", "IntegrityError", "InterfaceError", "DisconnectionError", "TimeoutError",
-                       "SerializationFailure", "DeadlockDetected", "LockNotAvailable"})
+                       "SerializationFailure", "DeadlockDetected", "LockNotAvailable",
+                       # The processing log's writer lost the race for the next sequence number
+                       # on SQLite (parallel sweep tasks; its exporter cannot pass the
+                       # IntegrityError on): the step's transaction is rolled back, so redo it.
+                       "ProcessingLogError"})
 
 
 class StepFailed(Exception):
