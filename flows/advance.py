@@ -30,7 +30,9 @@ from flows.anchor import publish_audit_anchor
 from flows.deliver import deliver, deliver_now
 from flows.guard import StepFailed, guarded, is_transient
 from flows.lock import request_lock
-from models.db import session_scope
+from models import processing
+from models.db import sealed_scope, session_scope
+from models import sla
 from models.enums import RequestStatus
 from models.failures import clear_failure, record_failure
 from models.lifecycle import Step, Wait, next_step
@@ -50,10 +52,18 @@ def _request(session, request_id: str) -> Request:
 # ------------------------------------------------------------------ the step bodies
 
 
+# Each step that opens a betrokkene's data leaves its line in the processing log, in the
+# step's own transaction (models/processing.py ``record_reads``): rolled back with it, and
+# written again by the rerun that does the work again. What only decides (the planner, the
+# partners to consult, a failure mark, a check that finds nothing to do) reads sealed
+# (models.db.sealed_scope): it never opens personal data, so it has nothing to log.
+
+
 def do_step(request_id: str, step: str, as_of: str) -> str:
     def body():
         with session_scope() as session:
             steps.STEPS[Step(step)](session, _request(session, request_id), date.fromisoformat(as_of))
+            processing.record_reads(session, steps.ACTOR, processing.as_code("stap", step), request_id)
 
     guarded(request_id, step, body)
     crash.boundary(f"after:{step}")
@@ -62,9 +72,14 @@ def do_step(request_id: str, step: str, as_of: str) -> str:
 
 def do_consultation(request_id: str, partner_slug: str, as_of: str) -> str:
     def body():
+        with sealed_scope() as session:
+            if steps.consultation_sent(session, _request(session, request_id), partner_slug):
+                return  # done before a crash or by a parallel run: nothing is read again
         with session_scope() as session:
             steps.open_consultation(session, _request(session, request_id), partner_slug,
                                     date.fromisoformat(as_of))
+            processing.record_reads(session, steps.ACTOR, processing.as_code("stap", "raadplegen", partner_slug),
+                                    request_id)
 
     guarded(request_id, "fan_out", body)
     crash.boundary(f"after:consult:{partner_slug}")
@@ -73,7 +88,7 @@ def do_consultation(request_id: str, partner_slug: str, as_of: str) -> str:
 
 def do_plan(request_id: str) -> str:
     def body():
-        with session_scope() as session:
+        with sealed_scope() as session:
             return next_step(snapshot(session, _request(session, request_id))).value
 
     return guarded(request_id, "plan", body)
@@ -81,7 +96,7 @@ def do_plan(request_id: str) -> str:
 
 def do_partners(request_id: str) -> list[str]:
     def body():
-        with session_scope() as session:
+        with sealed_scope() as session:
             return steps.consultation_partners(session, _request(session, request_id))
 
     return guarded(request_id, "fan_out", body)
@@ -89,8 +104,16 @@ def do_partners(request_id: str) -> list[str]:
 
 def do_remind(request_id: str, as_of: str) -> dict:
     def body():
+        today = date.fromisoformat(as_of)
+        with sealed_scope() as session:
+            request = _request(session, request_id)
+            if not steps.reminders_due(session, request, today):
+                sla.refresh(session, request, today)  # dates only: an open suspension moves them daily
+                return {"reminders": 0, "escalations": 0}
         with session_scope() as session:
-            return steps.remind_and_escalate(session, _request(session, request_id), date.fromisoformat(as_of))
+            counts = steps.remind_and_escalate(session, _request(session, request_id), today)
+            processing.record_reads(session, steps.ACTOR, "stap:herinneren", request_id)
+            return counts
 
     return guarded(request_id, "remind", body)
 
@@ -164,14 +187,14 @@ def _carry(request_id: str, as_of: str, run: Runner) -> dict:
 
 def note_failure(request_id: str, failure: StepFailed, as_of: str) -> None:
     """Record a failed step on the request (its own transaction: the step's rolled back)."""
-    with session_scope() as session:
+    with sealed_scope() as session:
         request = session.get(Request, request_id)
         if request is not None:
             record_failure(session, request, failure.step, failure.code, date.fromisoformat(as_of))
 
 
 def _note_success(request_id: str, as_of: str) -> None:
-    with session_scope() as session:
+    with sealed_scope() as session:
         request = session.get(Request, request_id)
         if request is not None and request.failed_step is not None:
             clear_failure(session, request, date.fromisoformat(as_of))

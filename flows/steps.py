@@ -200,6 +200,11 @@ def open_consultation(session: Session, request: Request, partner_slug: str, tod
     sla.refresh(session, request, today)
 
 
+def consultation_sent(session: Session, request: Request, partner_slug: str) -> bool:
+    """The partner's consultation letter exists (then its task does too): nothing to do."""
+    return compose.existing(session, request, f"consult:{partner_slug}") is not None
+
+
 def to_deliberation(session: Session, request: Request, today: date) -> None:
     _set_status(session, request, lifecycle.STATUS_AFTER[Step.to_deliberation], today)
 
@@ -243,6 +248,15 @@ def task_references(session: Session, request: Request) -> dict[int, str]:
     rows = session.exec(select(Partner.id, Partner.slug).join(ConsultationTask, ConsultationTask.partner_id == Partner.id)
                         .where(ConsultationTask.request_id == request.id)).all()
     return {pid: f"{request.reference}-C{n}" for n, (pid, _) in enumerate(sorted(rows, key=lambda r: r[1]), start=1)}
+
+
+def reminders_due(session: Session, request: Request, today: date) -> bool:
+    """Whether ``remind_and_escalate`` has a reminder or an escalation to write today
+    (statuses and dates only: the sweep asks this in a sealed read)."""
+    tasks = session.exec(select(ConsultationTask).where(ConsultationTask.request_id == request.id,
+                                                        ConsultationTask.status == TaskStatus.open.value)).all()
+    return any((today >= t.reminder_on and t.reminded_on is None) or (today >= t.escalation_on and t.escalated_on is None)
+               for t in tasks)
 
 
 def remind_and_escalate(session: Session, request: Request, today: date) -> dict:

@@ -61,3 +61,19 @@ def session_scope() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def sealed_scope() -> Iterator[Session]:
+    """A unit of work that opens no encrypted value (models.sealing: a *sealed read*): for
+    code that decides on statuses, dates and ids only (the steps' planner, a failure mark).
+    It may write plain columns (commit on success); writing an encrypted one is refused."""
+    from models.sealing import SEALED_READ
+
+    with Session(get_engine(), expire_on_commit=False, info={SEALED_READ: True}) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -187,6 +187,11 @@ def mark_failed(session: Session, msg: OutboxMessage, error: BaseException | str
         return
     msg.attempts += 1
     msg.last_error = error_text(error)
+    if msg.request_id:  # the body was opened for the attempt: a processing, that failed (LDV)
+        from models import processing
+
+        processing.record(session, AUDIT_ACTOR, processing.as_code("verstrekken", msg.kind, msg.channel),
+                          processing.DISCLOSE, request_id=msg.request_id, ok=False)
     if msg.attempts >= MAX_ATTEMPTS:
         msg.status = "failed"
         audit.record(

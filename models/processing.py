@@ -35,7 +35,8 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.sdk.trace.sampling import ALWAYS_ON
 from opentelemetry.trace import Status, StatusCode, format_span_id, format_trace_id
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from models import keys
@@ -60,8 +61,12 @@ ACTIVITIES = {
     "bewaartermijn": "Een afgesloten dossier verwijderen na afloop van de bewaartermijn",
     "verwerkingen-inzien": "Het verwerkingenlogboek van een betrokkene opvragen (wie heeft mijn gegevens bekeken)",
     "verstrekken": "Een bericht met persoonsgegevens versturen aan de betrokkene, een partner of een loket",
+    "automatische-stap": "Een automatische stap van het systeem leest de gegevens van een betrokkene om het "
+                         "verzoek verder te brengen (ontvangst, doorverwijzing, raadpleging, herinnering)",
 }
-CHANGE, VIEW, LETTER, RETENTION, LOG_EXPORT, DISCLOSE = ACTIVITIES
+CHANGE, VIEW, LETTER, RETENTION, LOG_EXPORT, DISCLOSE, STEP = ACTIVITIES
+# Tables with encrypted values that are not a betrokkene's personal data.
+NOT_PERSONAL = frozenset({"keyring"})
 
 # The attribute names of the standard, and ours in their own namespace.
 A_ACTIVITY = "dpl.core.processing_activity_id"
@@ -87,6 +92,7 @@ def activity_id(code: str) -> str:
 
 _session: contextvars.ContextVar[Optional[Session]] = contextvars.ContextVar("processing_session", default=None)
 _written: contextvars.ContextVar[Optional[list]] = contextvars.ContextVar("processing_written", default=None)
+_failed: contextvars.ContextVar[Optional[list]] = contextvars.ContextVar("processing_failed", default=None)
 
 
 class LogboekExporter(SpanExporter):
@@ -99,10 +105,17 @@ class LogboekExporter(SpanExporter):
             attributes = dict(span.attributes or {})
             if A_SUBJECT not in attributes:
                 continue
-            session, written = _session.get(), _written.get()
+            session, written, failed = _session.get(), _written.get(), _failed.get()
             if session is None or written is None:
                 return SpanExportResult.FAILURE
-            written.append(_append(session, span, attributes))
+            try:
+                written.append(_append(session, span, attributes))
+            except Exception as exc:  # noqa: BLE001 - handed to ``record``, which raises it
+                # The SDK swallows an exporter's exception (it logs it): keep it, so that
+                # ``record`` raises the real cause (a database error the step's retry knows).
+                if failed is not None:
+                    failed.append(exc)
+                return SpanExportResult.FAILURE
         return SpanExportResult.SUCCESS
 
     def shutdown(self) -> None:
@@ -158,7 +171,9 @@ def record(session: Session, principal: Who, name: str, activity: str, *, reques
     if not pseudonyms:
         return []
     written: list = []
+    failed: list = []
     session_token, written_token = _session.set(session), _written.set(written)
+    failed_token = _failed.set(failed)
     try:
         tracer = _tracer()
         with tracer.start_as_current_span(name) as parent:
@@ -174,9 +189,26 @@ def record(session: Session, principal: Who, name: str, activity: str, *, reques
     finally:
         _session.reset(session_token)
         _written.reset(written_token)
+        _failed.reset(failed_token)
+    if failed:
+        raise failed[0]
     if len(written) != len(pseudonyms):
         raise ProcessingLogError("de verwerking kon niet in het verwerkingenlogboek worden vastgelegd")
     return written
+
+
+def record_reads(session: Session, principal: Who, name: str, request_id: str, *, ok: bool = True,
+                 activity: str = STEP) -> list[ProcessingLogEntry]:
+    """Log what an automatic step read, if it read anything: one line (per betrokkene of
+    ``request_id``) when ``session`` has opened a betrokkene's encrypted values
+    (models.sealing ``opened_tables``), none when it opened nothing (a rerun that found its
+    work done in a sealed read, a reminder check with nothing due). In the step's
+    transaction: a step that is rolled back leaves no line, its rerun writes its own."""
+    from models.sealing import opened_tables
+
+    if not opened_tables(session) - NOT_PERSONAL:
+        return []
+    return record(session, principal, name, activity, request_id=request_id, ok=ok)
 
 
 def as_code(*parts: str) -> str:
@@ -201,8 +233,7 @@ _STATUS = {StatusCode.UNSET: 0, StatusCode.OK: 1, StatusCode.ERROR: 2}
 
 
 def _append(session: Session, span: ReadableSpan, attributes: dict) -> ProcessingLogEntry:
-    if session.get_bind().dialect.name == "postgresql":
-        session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=LOG_LOCK))
+    _serialise_writers(session)
     keys.ensure_verified(session.connection())
     key = keys.current()
     last = session.exec(select(ProcessingLogEntry).order_by(ProcessingLogEntry.seq.desc()).limit(1)).first()
@@ -228,7 +259,36 @@ def _append(session: Session, span: ReadableSpan, attributes: dict) -> Processin
     row.hash = mac(key, row)
     session.add(row)
     session.flush()
+    session.info[WRITTEN] = session.info.get(WRITTEN, 0) + 1
     return row
+
+
+WRITTEN = "rechtenloket.processing_lines"  # session.info: lines this transaction wrote
+
+
+def lines_written(session: Session) -> int:
+    """How many processing-log lines the session's current transaction has written."""
+    return session.info.get(WRITTEN, 0)
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget_written(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(WRITTEN, None)
+
+
+def _serialise_writers(session: Session) -> None:
+    """Writers of the chain take turns before they read its last row, so two parallel
+    transactions never both take the next ``seq``. PostgreSQL: the audit trail's advisory
+    lock (one transaction often appends to both). SQLite: the database's one write lock,
+    taken now by a statement that changes nothing (Python's sqlite3 begins the transaction
+    at the first write, so without this the last row is read outside it and a writer that
+    commits in between makes the insert collide); it waits up to the busy timeout."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=LOG_LOCK))
+    elif dialect == "sqlite":
+        session.exec(text("UPDATE processinglog SET seq = seq WHERE 0"))
 
 
 def mac(key, row: ProcessingLogEntry) -> str:
