@@ -104,10 +104,16 @@ AUDIT_LOCK = 0x5245434854  # an arbitrary constant: "RECHT"
 def _serialise_writers(session: Session) -> None:
     """Parallel tasks (the consultation fan-out) write events at the same moment. On
     PostgreSQL a transaction-scoped advisory lock makes them take turns, so the chain never
-    forks; elsewhere the unique ``seq`` and ``prev_hash`` refuse a fork and the task's retry
-    redoes it."""
-    if session.get_bind().dialect.name == "postgresql":
+    forks. On SQLite a statement that changes nothing takes the database's write lock
+    before the head is read (Python's sqlite3 begins the transaction only at the first
+    write; without this the head is read outside it and a writer committing in between
+    makes the insert collide). The unique ``seq`` and ``prev_hash`` still refuse a fork,
+    and a step's retry redoes it (flows/guard.py), as a safety net."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=AUDIT_LOCK))
+    elif dialect == "sqlite":
+        session.exec(text("UPDATE auditevent SET seq = seq WHERE 0"))
 
 
 # --- anchoring --------------------------------------------------------------------------

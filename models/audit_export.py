@@ -36,6 +36,8 @@ ACTION_LABELS = {
     "auth.login_failed": "Inloggen mislukt",
     "auth.logout": "Uitgelogd",
     "page.viewed": "Pagina met persoonsgegevens bekeken",
+    "processinglog.viewed": "Verwerkingenlogboek van een betrokkene bekeken (FG)",
+    "processinglog.exported": "Verwerkingenlogboek van een betrokkene gedownload (FG)",
     "audit.rechained": "Auditspoor opnieuw gekoppeld met sleutel (migratie)",
     "clock.extended": "Termijn verlengd",
     "consultation.answered": "Partner heeft geantwoord",

@@ -441,4 +441,13 @@ WORKBENCH_ROUTES: list[Route] = [
           owner=staff_owner),
     Route("statistics csv", "GET", "/statistiek.csv?jaar=2026", _staff({**COUNTERS, "coordinator_other_region": 200}),
           owner=staff_owner),
+    # The processing log: the FG of the region only (docs/decisions.md); the BSN is posted.
+    Route("processing log form", "GET", "/verwerkingenlogboek", _staff({"auditor": 200}), owner=staff_owner),
+    Route("processing log by BSN", "POST", "/verwerkingenlogboek", _staff({"auditor": 200}, "POST"),
+          form=lambda w: {"bsn": _subject(1, "")["bsn"]}, owner=staff_owner, shows={"ALL": "vastgelegd of gewijzigd (register)"}),
+    Route("processing log, empty", "POST", "/verwerkingenlogboek", _staff({"auditor": 422}, "POST"),
+          form=lambda w: {}, owner=staff_owner),
+    Route("processing log export, no betrokkene", "POST", "/verwerkingenlogboek/export",
+          _staff({"auditor": 422}, "POST"), form=lambda w: {"format": "json", "betrokkene": "onbekend"},
+          owner=staff_owner),
 ]

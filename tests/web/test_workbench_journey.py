@@ -42,7 +42,8 @@ def test_coordinator_partner_signatory_manager_journey(loaded, live_server, page
     base = live_server
     today = date.today()
     for username, role, partner in [("w.coord", "coordinator", None), ("w.onderteken", "signatory", None),
-                                    ("w.manager", "manager", None), ("w.assen", "partner", "gemeente-assen")]:
+                                    ("w.manager", "manager", None), ("w.assen", "partner", "gemeente-assen"),
+                                    ("w.fg", "auditor", None)]:
         make_account(loaded, username, role, partner=partner)
     subject = SubjectInput(bsn=BSN, name=NAME, address="Proefweg 3, 9401 AA Assen")
     with session_scope() as s:  # what the ZVH holds about the betrokkene (supplied by one partner)
@@ -166,3 +167,18 @@ def test_coordinator_partner_signatory_manager_journey(loaded, live_server, page
     page.click("nav[aria-label='Menu'] >> text=Statistiek")
     assert "Afgehandeld" in page.inner_text("main")
     _look(page, "statistiek")
+
+    # --- the FG: who looked at this betrokkene's data (the BSN posted, never in the URL)
+    _login(page, base, "w.fg")
+    page.click("nav[aria-label='Menu'] >> text=Verwerkingenlogboek")
+    _look(page, "verwerkingenlogboek")
+    page.fill("#veld-bsn", BSN)
+    page.click("button:has-text('Logboek tonen')")
+    assert BSN not in page.url
+    shown = page.inner_text("main")
+    assert "manager, account" in shown
+    assert "automatische stap" in shown and "de keten van het logboek is in orde" in shown.lower()
+    _look(page, "verwerkingenlogboek-regels")
+    with page.expect_download() as download:
+        page.click("button:has-text('Download als CSV')")
+    assert download.value.suggested_filename.endswith(".csv")
