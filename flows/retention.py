@@ -16,7 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from flows import crash
 from flows.guard import StepFailed, guarded
 from models import retention
-from models.db import session_scope
+from models.db import sealed_scope, session_scope
 
 ARTIFACT_KEY = "bewaartermijn-verwijderd"
 
@@ -30,7 +30,7 @@ def erase_one(request_id: str, as_of: str) -> dict:
         crash.boundary("after:retention:files")  # the files are gone, the rows not yet
         with session_scope() as session:
             counts = retention.erase(session, request_id, today, files)
-        with session_scope() as session:
+        with sealed_scope() as session:  # references, dates and counts: nothing is opened
             return retention.report_row(session, request_id, counts)
 
     row = guarded(request_id, "retention", body)
