@@ -30,9 +30,8 @@ from flows.anchor import publish_audit_anchor
 from flows.deliver import deliver, deliver_now
 from flows.guard import StepFailed, guarded, is_transient
 from flows.lock import request_lock
-from models import processing
+from models import processing, sla
 from models.db import sealed_scope, session_scope
-from models import sla
 from models.enums import RequestStatus
 from models.failures import clear_failure, record_failure
 from models.lifecycle import Step, Wait, next_step

@@ -17,9 +17,10 @@ log = logging.getLogger(__name__)
 # tasks raced for a unique row (the audit chain's predecessor on SQLite): the retry redoes it.
 TRANSIENT = frozenset({"OperationalError", "IntegrityError", "InterfaceError", "DisconnectionError", "TimeoutError",
                        "SerializationFailure", "DeadlockDetected", "LockNotAvailable",
-                       # The processing log's writer lost the race for the next sequence number
-                       # on SQLite (parallel sweep tasks; its exporter cannot pass the
-                       # IntegrityError on): the step's transaction is rolled back, so redo it.
+                       # A safety net: the processing log's writers take turns on either
+                       # database (models/processing.py ``_serialise_writers``) and a failed
+                       # write raises the database's own error; should a line still go
+                       # missing, the step's transaction is rolled back, so redo it.
                        "ProcessingLogError"})
 
 
