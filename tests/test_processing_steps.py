@@ -124,3 +124,18 @@ def test_parallel_writers_of_the_log_take_turns(loaded):
     with Session(loaded) as s:
         assert processing.check(s).intact
         assert len([r for r in _lines(loaded, request_id) if r.name.startswith("stap:test-")]) == 20
+
+
+def test_a_failed_delivery_attempt_is_a_failed_disclosure(loaded):
+    """The outbox opened the body to send it: a processing, logged with outcome "mislukt"."""
+    from models import outbox
+    from tests.test_processing_log import _register
+
+    request_id = _register("111222333", "Fictief Persoon")
+    with session_scope() as s:
+        msg = outbox.enqueue(s, key=f"{request_id}:test", request_id=request_id, kind="test", channel="file",
+                             recipient="betrokkene", subject="ZVHF-2026-0001 test", body="<p>Beste</p>")
+        outbox.mark_failed(s, msg, "HTTP 500")
+    failed = [r for r in _lines(loaded, request_id) if r.name == "verstrekken:test:file"]
+    assert [(r.status_code, r.principal) for r in failed] == [(2, "system:outbox")]
+    assert failed[0].processing_activity_id == processing.activity_id(processing.DISCLOSE)
