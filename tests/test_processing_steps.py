@@ -8,7 +8,6 @@ the place it committed from.
 """
 import threading
 import traceback
-from datetime import date
 from pathlib import Path
 
 import pytest
