@@ -62,9 +62,21 @@ def bare_request(request_id: str, tasks: int) -> int:
 
 
 def serve_bare() -> None:
-    from prefect import serve
+    """Served as the product's deployments are (flows/serve.py): the flow added to a Runner
+    as a flow, each run started from a warm forkserver that has imported Prefect (not our
+    code), unless RECHTENLOKET_WARM_START=0, as for the real run."""
+    import asyncio
 
-    serve(bare_request.to_deployment(name=BARE), limit=8, print_starting_message=False)
+    from prefect.runner import Runner
+
+    sys.path.insert(0, str(ROOT))
+    if os.environ.get("RECHTENLOKET_WARM_START", "1") != "0":
+        from flows import warmstart
+
+        warmstart.install(preload=("prefect.flow_engine", "prefect.runner"))
+    runner = Runner(limit=8, query_seconds=float(os.environ.get("PREFECT_RUNNER_POLL_FREQUENCY") or 1))
+    runner.add_flow(bare_request, name=BARE)
+    asyncio.run(runner.start())
 
 
 # --------------------------------------------------------------------------- memory
@@ -159,15 +171,15 @@ class Driver:
     """Records the events of every request stage by stage, dispatches each, and waits until
     every request reached its next wait (its flow run ended) before the next stage."""
 
-    def __init__(self, stack, n: int):
-        self.stack, self.n = stack, n
+    def __init__(self, stack, n: int, first: int = 0, isolated: bool = False):
+        self.stack, self.n, self.first, self.isolated = stack, n, first, isolated
         self.runs: list[dict] = []  # one per event: stage, request, flow run id, committed at
 
     def seed(self) -> None:
         from models.actions.intake import RegistrationInput, add_registration
         from models.db import session_scope
 
-        self.scenarios = [_scenario(i) for i in range(self.n)]
+        self.scenarios = [_scenario(i) for i in range(self.first, self.first + self.n)]
         self.reg_ids: dict[int, list[int]] = {}
         for sc_ in self.scenarios:
             with session_scope() as s:
@@ -190,6 +202,8 @@ class Driver:
             at = time.time()
             run = dispatch(recorded.request_id, day.isoformat(), recorded.event_key)
             self.runs.append({"stage": stage, "request": recorded.request_id, "run": run.flow_run_id, "at": at})
+            if self.isolated:  # one event at a time: a person's action on an otherwise quiet product
+                self._wait(stage, runs=self.runs[-1:])
             return recorded.request_id
 
         started = time.time()
@@ -226,6 +240,8 @@ class Driver:
                                                                   "tasks": tasks_per_run[r["run"]]},
                                      timeout=0, as_subflow=False, idempotency_key=f"bare:{r['run']}")
                 self.bare_runs.append({"stage": stage, "run": str(run.id), "at": at})
+                if self.isolated:
+                    self._wait(stage, runs=self.bare_runs[-1:])
             self._wait(stage, runs=self.bare_runs)
         return time.time() - started
 
@@ -290,7 +306,7 @@ def _pct(values: list[float], p: float) -> float:
 
 # --------------------------------------------------------------------------- a whole run
 
-def run(setup: str, n: int, workers: int, poll: str, keep: bool) -> dict:
+def run(setup: str, n: int, workers: int, poll: str, keep: bool, probes: int) -> dict:
     root = Path(tempfile.mkdtemp(prefix=f"rechtenloket-bench-{setup}-"))
     from models.crypto import generate_master_key
 
@@ -332,7 +348,7 @@ def run(setup: str, n: int, workers: int, poll: str, keep: bool) -> dict:
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
         with temporary_settings(updates={PREFECT_API_URL: stack.api_url}):
-            return _measure(setup, stack, n, workers, poll, runner_prefix, fast, root)
+            return _measure(setup, stack, n, workers, poll, runner_prefix, fast, root, probes)
     finally:
         stack.stop()
         if drop:
@@ -343,14 +359,18 @@ def run(setup: str, n: int, workers: int, poll: str, keep: bool) -> dict:
             shutil.rmtree(root, ignore_errors=True)
 
 
-def _measure(setup, stack, n, workers, poll, runner_prefix, fast, root) -> dict:
+def _measure(setup, stack, n, workers, poll, runner_prefix, fast, root, probes) -> dict:
     if True:
         driver = Driver(stack, n)
         driver.seed()
         with PeakRss({"server": stack.pids("prefect-server"), "runner": stack.pids(runner_prefix)}) as rss:
             real_seconds = driver.real()
+        # Then one request at a time, one event at a time: the latency a person sees.
+        probe = Driver(stack, probes, first=n, isolated=True)
+        probe.seed()
+        probe.real()
         ended = _ended(stack, "advance-request")
-        counts = _task_counts(stack, [r["run"] for r in driver.runs])
+        counts = _task_counts(stack, [r["run"] for r in driver.runs + probe.runs])
         # The floor, dispatched the same way: served next to ours, or on the same pool.
         if setup == "workers":
             bare_request.from_source(str(ROOT), "bench/throughput.py:bare_request").deploy(
@@ -370,9 +390,12 @@ def _measure(setup, stack, n, workers, poll, runner_prefix, fast, root) -> dict:
                     proc.wait()
             stack.children = [(nm, p) for nm, p in stack.children if nm != "serve"]
         bare_seconds = driver.bare(counts)
+        probe.bare(counts)
         bare_ended = _ended(stack, BARE)
         lat = _latencies(driver.runs, ended)
         bare_lat = _latencies(driver.bare_runs, bare_ended)
+        one = _latencies(probe.runs, ended)
+        bare_one = _latencies(probe.bare_runs, bare_ended)
         statuses = _statuses(driver.ids)
         return {
             "setup": setup, "requests": n, "workers": workers if setup == "workers" else 0, "poll_seconds": poll,
@@ -382,9 +405,14 @@ def _measure(setup, stack, n, workers, poll, runner_prefix, fast, root) -> dict:
             "requests_per_minute": round(n / real_seconds * 60, 1),
             "bare_requests_per_minute": round(n / bare_seconds * 60, 1),
             "overhead_ratio": round(real_seconds / bare_seconds, 2),
-            "latency_p50": round(_pct(lat, 50), 2), "latency_p95": round(_pct(lat, 95), 2),
-            "bare_latency_p50": round(_pct(bare_lat, 50), 2), "bare_latency_p95": round(_pct(bare_lat, 95), 2),
+            "latency_p50": round(_pct(one, 50), 2), "latency_p95": round(_pct(one, 95), 2),
+            "bare_latency_p50": round(_pct(bare_one, 50), 2), "bare_latency_p95": round(_pct(bare_one, 95), 2),
+            "latency_events": len(one), "closed_probes": _statuses(probe.ids).get("closed", 0),
+            "burst_latency_p50": round(_pct(lat, 50), 2), "burst_latency_p95": round(_pct(lat, 95), 2),
+            "bare_burst_latency_p50": round(_pct(bare_lat, 50), 2),
+            "bare_burst_latency_p95": round(_pct(bare_lat, 95), 2),
             "real_phases": _phases(driver.runs, ended), "bare_phases": _phases(driver.bare_runs, bare_ended),
+            "probe_phases": _phases(probe.runs, ended), "bare_probe_phases": _phases(probe.bare_runs, bare_ended),
             "peak_rss_server_mb": round(rss.peak["server"] / 2**20),
             "peak_rss_runner_mb": round(rss.peak["runner"] / 2**20),
             "root": str(root),
@@ -416,6 +444,8 @@ def main() -> None:
     parser.add_argument("--setup", choices=["embedded", "workers"], default="embedded")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--poll", default="1", help="seconds between polls of the served process / workers")
+    parser.add_argument("--probes", type=int, default=5,
+                        help="requests driven one event at a time after the batch, for the latency")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs)")
     parser.add_argument("--serve-bare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -425,7 +455,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     print(f"machine: {machine()}", flush=True)
-    result = run(args.setup, args.requests, args.workers, args.poll, args.keep)
+    result = run(args.setup, args.requests, args.workers, args.poll, args.keep, args.probes)
     result["machine"] = machine()
     result["command"] = " ".join(["bench/throughput.py", *sys.argv[1:]])
     print(json.dumps(result, indent=2))
