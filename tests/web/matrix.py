@@ -430,8 +430,10 @@ WORKBENCH_ROUTES: list[Route] = [
     Route("withdraw approval, nothing approved", "POST", "/verzoeken/{request_1}/goedkeuring-intrekken",
           _staff({"coordinator": 422, "signatory": 422}, "POST"), form=lambda w: {}, owner=staff_owner),
     # A coordinator of another region searches and registers in its own region (nothing of Drenthe shown).
-    Route("search by BSN", "GET", "/zoeken?q=000000000", _staff({**READ, "coordinator_other_region": 200}),
+    Route("search form", "GET", "/zoeken?q=000000000", _staff({**READ, "coordinator_other_region": 200}),
           owner=staff_owner),
+    Route("search by BSN", "POST", "/zoeken", _staff({**READ, "coordinator_other_region": 200}, "POST"),
+          form=lambda w: {"q": "000000000"}, owner=staff_owner),
     Route("register form", "GET", "/verzoeken-nieuw", _staff({**COORDINATOR, "coordinator_other_region": 200}),
           owner=staff_owner),
     Route("register, empty", "POST", "/verzoeken-nieuw",

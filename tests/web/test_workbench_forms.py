@@ -84,11 +84,16 @@ def test_search_by_reference_bsn_and_name_is_logged_without_the_value(coordinato
         reference = db.get(RequestRow, rid).reference
     by_reference = coordinator.get(f"/zoeken?q={reference.lower()}", follow_redirects=False)
     assert by_reference.headers["location"] == f"/verzoeken/{rid}"
-    by_bsn = coordinator.get(f"/zoeken?q={journey.SUBJECT['bsn']}")
-    by_name = coordinator.get("/zoeken?q=fictieve TESTER")  # case does not count
+    assert _post(coordinator, "/zoeken", {"q": reference}).headers["location"] == f"/verzoeken/{rid}"
+    by_bsn = _post(coordinator, "/zoeken", {"q": journey.SUBJECT["bsn"]})
+    by_name = _post(coordinator, "/zoeken", {"q": "fictieve TESTER"})  # case does not count
     assert reference in by_bsn.text and reference in by_name.text
-    nothing = coordinator.get("/zoeken?q=Niemand Bekend")
+    nothing = _post(coordinator, "/zoeken", {"q": "Niemand Bekend"})
     assert nothing.status_code == 200 and "geen verzoek gevonden" in nothing.text.lower()
+    # A BSN in the address is not searched (it would stay in history and logs) and not shown back.
+    in_address = coordinator.get(f"/zoeken?q={journey.SUBJECT['bsn']}")
+    assert in_address.status_code == 200 and reference not in in_address.text
+    assert journey.SUBJECT["bsn"] not in in_address.text
     with Session(loaded) as db:
         searches = [e.detail for e in db.exec(select(AuditEvent).where(AuditEvent.action == "page.viewed")
                                                             .order_by(AuditEvent.seq))

@@ -87,38 +87,60 @@ def _regions(db: Session, principal):
 
 
 @router.get("/zoeken")
-def search(request: Request, principal=Depends(readers), db: Session = Depends(get_db)):
+def search_form(request: Request, principal=Depends(readers), db: Session = Depends(get_db)):
+    """The search form. A reference in the address (``?q=ZVHD-2026-0012``, a link someone
+    shares) is followed; a BSN or a name is never searched from an address, where it would
+    stay in the browser's history and the server's logs: the form sends it (POST)."""
+    term = (request.query_params.get("q") or "").strip()[:120]
+    state = FormState({"q": [""]}, SEARCH_LABELS)
+    if term:
+        rid = first_request_id(db, term)
+        if rid is not None and principal.in_region(db.get(RequestRow, rid).region_id):
+            return RedirectResponse(f"/verzoeken/{rid}", status_code=303)
+        state.add_error("q", "geen verzoek met dit kenmerk. Zoek op BSN of naam met het formulier hieronder",
+                        phrase=False)
+    return render(request, "workbench/search.html.j2", form=state, found=[], searched=False)
+
+
+@router.post("/zoeken")
+async def search(request: Request, principal=Depends(readers), db: Session = Depends(get_db)):
     """By reference (everyone who reads requests); by BSN or name only for the roles that see
     personal data, through the keyed hash, and logged as a read (with what was searched
     for as a kind, never the value)."""
-    term = (request.query_params.get("q") or "").strip()[:120]
-    state = FormState({"q": [term]}, {"q": "Kenmerk, BSN of naam"})
+    form = await read_form(request)
+    term = form.get("q").strip()[:120]
+    state = FormState({"q": [term]}, SEARCH_LABELS)
     found: list[RequestRow] = []
-    if term:
-        rid = first_request_id(db, term)
-        if rid is not None:
-            row = db.get(RequestRow, rid)
-            if principal.in_region(row.region_id):
-                return RedirectResponse(f"/verzoeken/{rid}", status_code=303)
-        if principal.role not in PERSONAL:
-            state.add_error("q", "geen verzoek met dit kenmerk. Zoeken op BSN of naam kan alleen de procesregisseur, "
-                                 "de ondertekenaar of de FG", phrase=False)
+    if not term:
+        state.add_error("q", "vul een kenmerk, BSN of naam in", phrase=False)
+        return render(request, "workbench/search.html.j2", status_code=422, form=state, found=[], searched=False)
+    rid = first_request_id(db, term)
+    if rid is not None:
+        row = db.get(RequestRow, rid)
+        if principal.in_region(row.region_id):
+            return RedirectResponse(f"/verzoeken/{rid}", status_code=303)
+    if principal.role not in PERSONAL:
+        state.add_error("q", "geen verzoek met dit kenmerk. Zoeken op BSN of naam kan alleen de procesregisseur, "
+                             "de ondertekenaar of de FG", phrase=False)
+    else:
+        digits = term.replace(" ", "")
+        kind = "bsn" if digits.isdigit() and len(digits) == 9 else "name"
+        hashes = lookup_hashes(digits if kind == "bsn" else term)
+        if kind == "bsn":
+            subjects = select(DataSubject.id).where(DataSubject.bsn_hash.in_(hashes))
+            query = select(RequestRow).where(RequestRow.subject_id.in_(subjects))
         else:
-            digits = term.replace(" ", "")
-            kind = "bsn" if digits.isdigit() and len(digits) == 9 else "name"
-            hashes = lookup_hashes(digits if kind == "bsn" else term)
-            if kind == "bsn":
-                subjects = select(DataSubject.id).where(DataSubject.bsn_hash.in_(hashes))
-                query = select(RequestRow).where(RequestRow.subject_id.in_(subjects))
-            else:
-                query = select(RequestRow).where(RequestRow.subject_name_hash.in_(hashes))
-            found = [r for r in db.exec(query.order_by(RequestRow.first_received_on.desc()).limit(50))
-                     if principal.in_region(r.region_id)]
-            record_view(db, principal, "search", kind=kind, found=len(found))
-            if not found:
-                state.add_error("q", "geen verzoek gevonden. Een naam moet precies zo zijn geschreven als bij de "
-                                     "registratie", phrase=False)
-    return render(request, "workbench/search.html.j2", form=state, found=found, searched=bool(term))
+            query = select(RequestRow).where(RequestRow.subject_name_hash.in_(hashes))
+        found = [r for r in db.exec(query.order_by(RequestRow.first_received_on.desc()).limit(50))
+                 if principal.in_region(r.region_id)]
+        record_view(db, principal, "search", kind=kind, found=len(found))
+        if not found:
+            state.add_error("q", "geen verzoek gevonden. Een naam moet precies zo zijn geschreven als bij de "
+                                 "registratie", phrase=False)
+    return render(request, "workbench/search.html.j2", form=state, found=found, searched=True)
+
+
+SEARCH_LABELS = {"q": "Kenmerk, BSN of naam"}
 
 
 # ------------------------------------------------------------------ registering a request
