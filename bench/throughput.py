@@ -82,7 +82,7 @@ def serve_bare() -> None:
 # --------------------------------------------------------------------------- memory
 
 class PeakRss:
-    """Samples the resident memory of process trees twice a second; keeps the peak sum."""
+    """Samples the memory (PSS, ``_rss``) of process trees twice a second; keeps the peak sum."""
 
     def __init__(self, groups: dict[str, list[int]]):
         self.groups, self.peak = groups, {name: 0 for name in groups}
@@ -121,12 +121,17 @@ def _tree(pids: list[int]) -> list[int]:
 
 
 def _rss(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
+    """The process's proportional set size (PSS): its resident memory with every page it
+    shares counted once across the processes sharing it. The forked flow-run processes
+    share most of their pages with the forkserver, so plain RSS summed over the tree would
+    count those pages once per process. RSS where the kernel gives no PSS."""
+    for source, field_name in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            for line in Path(source).read_text().splitlines():
+                if line.startswith(field_name):
+                    return int(line.split()[1]) * 1024
+        except OSError:
+            continue
     return 0
 
 
@@ -443,7 +448,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--setup", choices=["embedded", "workers"], default="embedded")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--poll", default="1", help="seconds between polls of the served process / workers")
+    parser.add_argument("--poll", default="0.5", help="seconds between polls of the served process / workers")
     parser.add_argument("--probes", type=int, default=5,
                         help="requests driven one event at a time after the batch, for the latency")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs)")

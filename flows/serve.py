@@ -24,8 +24,8 @@ DELIVERY_INTERVAL_SECONDS = 60
 RETENTION_CRON = "30 2 * * *"  # at night, before the sweep; Europe/Amsterdam like the sweep
 # How often the served process asks the Prefect server for runs to start: the longest wait
 # between a dispatched event and the start of its run (Prefect's default is 10 s). One small
-# API call per second; PREFECT_RUNNER_POLL_FREQUENCY overrides it (docs/performance.md).
-POLL_SECONDS = 1
+# API call every half second; PREFECT_RUNNER_POLL_FREQUENCY overrides it (docs/performance.md).
+POLL_SECONDS = 0.5
 # Flow runs at once in the served process (Prefect's ``serve(limit=...)``).
 RUN_LIMIT = 8
 
