@@ -12,15 +12,16 @@ from pathlib import Path
 
 from flows.demo import demo_bsn
 from tests.principals import TESTER
-from models.region_config import get_region, load_regions
-from models.settings import get_settings
+from models.region_config import configured_regions, get_region
 
 FIRST = ["Anna", "Bram", "Chantal", "Daan", "Esra", "Finn", "Gerda", "Hamid", "Iris", "Joost"]
 LAST = ["Voorbeeld", "Fictief", "Testman", "Proefsma", "Oefening"]
 
 
 def regions() -> list[str]:
-    return sorted(load_regions(get_settings().config_dir))
+    # Read once per process, as get_region does (parsing the five YAML files takes seconds,
+    # and every request of a batch asks).
+    return sorted(configured_regions())
 
 
 def region_of(n: int) -> str:

@@ -129,14 +129,31 @@ def db(engine):
         yield session
 
 
+_REGIONS: dict[tuple, dict] = {}
+
+
+def _regions(config_dir: Path) -> dict:
+    """The region files as ``load_regions`` reads them, read once per content: parsing the
+    YAML takes seconds and hundreds of tests load the same five files. Any change to a
+    file (another config dir, a test that writes one) is a new key, read for real."""
+    import hashlib
+
+    from models.region_config import load_regions
+
+    key = (str(config_dir), *((p.name, hashlib.sha256(p.read_bytes()).hexdigest())
+                              for p in sorted((config_dir / "regions").glob("*.yaml"))))
+    if key not in _REGIONS:
+        _REGIONS[key] = load_regions(config_dir)
+    return _REGIONS[key]
+
+
 def _sync_regions(engine) -> None:
     from models.bootstrap import sync_regions
-    from models.region_config import load_regions
     from models.settings import get_settings
 
     config_dir = get_settings().config_dir
     with Session(engine) as session:
-        sync_regions(session, load_regions(config_dir), config_dir)
+        sync_regions(session, _regions(config_dir), config_dir)
         session.commit()
 
 

@@ -22,12 +22,26 @@ TODAY = date(2026, 4, 20)
 
 
 
-@pytest.fixture
-def seeded(loaded):
+@pytest.fixture(scope="module")
+def _world(_schema, tmp_path_factory):
+    """Four demo requests, seeded once for the module and kept as a snapshot (tests/snapshot.py)."""
     from flows.demo import seed
+    from tests.conftest import _empty_all_tables, _sync_regions
+    from tests.snapshot import Snapshot
 
+    _empty_all_tables(_schema)
+    _sync_regions(_schema)
     seed(4, TODAY)
-    return loaded
+    return Snapshot.take(_schema, tmp_path_factory.mktemp("backup-world"))
+
+
+@pytest.fixture
+def seeded(_world, _schema):
+    """The module's four requests as seeded, database and files, whatever the test before did."""
+    _world.restore()
+    with Session(_schema) as s:
+        assert len(s.exec(select(Request)).all()) == 4
+    return _schema
 
 
 @pytest.fixture

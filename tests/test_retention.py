@@ -27,21 +27,36 @@ from tests.principals import TESTER
 CLOSING = ("utrecht-verzet-overdraagbaarheid", "drenthe-inzage-politie-om", "hollands-midden-geen-gegevens")
 
 
-@pytest.fixture
-def seeded(loaded):
+@pytest.fixture(scope="module")
+def _world(_schema, tmp_path_factory):
     """Three request files played to the end (closed, with letters and outbox files; retention
-    ends on different days) and one still open: a few seconds, not a full demo seed."""
+    ends on different days) and one still open: seeded once for the module (a few seconds of
+    real flows), kept as a snapshot (tests/snapshot.py)."""
     from flows import demo
     from flows import scenario as sc
+    from tests.conftest import _empty_all_tables, _sync_regions
+    from tests.snapshot import Snapshot
 
+    _empty_all_tables(_schema)
+    _sync_regions(_schema)
     for n, name in enumerate(CLOSING):
         scenario = sc.load(demo.EXAMPLES_DIR / f"{name}.json")
         demo.play_until(demo.shifted(scenario, 0, 3000 + n), len(sc.events(scenario)))
     scenario = sc.load(demo.EXAMPLES_DIR / "rotterdam-rijnmond-inzage.json")
     demo.play_until(demo.shifted(scenario, 0, 3010), 1)
-    with Session(loaded) as s:
+    with Session(_schema) as s:
         assert len(s.exec(select(Request).where(Request.status == "closed")).all()) == len(CLOSING)
-    return loaded
+    return Snapshot.take(_schema, tmp_path_factory.mktemp("retention-world"))
+
+
+@pytest.fixture
+def seeded(_world, _schema):
+    """The module's world as it was seeded, database and files, whatever the test before did."""
+    _world.restore()
+    with Session(_schema) as s:
+        assert len(s.exec(select(Request).where(Request.status == "closed")).all()) == len(CLOSING)
+        assert not s.exec(select(Request).where(Request.anonymised_on.is_not(None))).all()
+    return _schema
 
 
 def statistics(engine, now: date) -> dict:
