@@ -15,6 +15,9 @@ class ConsultationTask(SQLModel, table=True):
         # Migration 0013: the open tasks only, covering the dashboard's partner load and escalations.
         Index("ix_consultationtask_open", "request_id", "partner_id", "due_on", "escalated_on",
               sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        # Migration 0013: what the statistics read of a task, without its row.
+        Index("ix_consultationtask_stats", "request_id", "partner_id", "created_on", "answered_on", "reminded_on",
+              "escalated_on"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
