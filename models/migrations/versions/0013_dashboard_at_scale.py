@@ -10,6 +10,7 @@ period are kept with a fingerprint of its requests (models/statistics_cache.py).
 """
 from alembic import op
 import sqlalchemy as sa
+import sqlmodel
 
 
 revision = '0013'
@@ -51,7 +52,7 @@ def upgrade() -> None:
                     sa.Column('requests', sa.Integer(), nullable=False),
                     sa.Column('versions', sa.Integer(), nullable=False),
                     sa.Column('groups', sa.Text(), nullable=False),
-                    sa.Column('computed_at', sa.DateTime(), nullable=False),
+                    sa.Column('computed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
                     sa.PrimaryKeyConstraint('id'),
                     sa.UniqueConstraint('period_start', 'period_end', 'scope'))
 
