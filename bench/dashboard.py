@@ -37,16 +37,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def _environment(keep: bool) -> None:
+def _environment(keep: bool) -> Path:
+    """A throwaway data folder (removed at the end unless ``--keep``) and the settings."""
     from models.crypto import generate_master_key
 
     data = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
+    if not keep:
+        import atexit
+        import shutil
+
+        atexit.register(shutil.rmtree, data, True)
     os.environ.setdefault("RECHTENLOKET_DATA_DIR", str(data))
     os.environ["RECHTENLOKET_SECRET_KEY"] = os.environ.get("RECHTENLOKET_SECRET_KEY") or generate_master_key()
     os.environ["RECHTENLOKET_DATABASE_URL"] = os.environ.get("RECHTENLOKET_TEST_DATABASE_URL") or \
         f"sqlite:///{data / 'bench.db'}"
     os.environ["RECHTENLOKET_DISPATCH"] = "direct"
     os.environ["RECHTENLOKET_DEMO"] = "1"
+    return data
 
 
 def _schema():
