@@ -28,6 +28,12 @@ def get_engine() -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
+            # Issue 12 (docs/performance.md): a page cache of 32 MiB per connection instead of
+            # SQLite's 2 MiB, and the file mapped into memory (shared by every connection through
+            # the OS page cache): the dashboard's and statistics' indexes are read from memory,
+            # not page by page through read() calls.
+            cur.execute("PRAGMA cache_size=-32768")
+            cur.execute("PRAGMA mmap_size=268435456")
             cur.close()
 
         return engine

@@ -176,31 +176,38 @@ def status_of(request_status: str, failed: bool, suspended_since: Optional[date]
     return SlaStatus.on_track
 
 
+def _status_branches(today: date) -> list[tuple]:
+    """``status_of`` as (SQL condition, status) pairs on ``request``, first match wins."""
+    r = Request
+    completed = r.sla_completed_on.is_not(None)
+    return [
+        (r.failed_step.is_not(None), SlaStatus.failed),
+        # ``target met`` is the engine's own ``done_on_time`` (kept in sla_status).
+        (and_(completed, r.sla_status == ClockStatus.done_on_time.value), SlaStatus.done_on_time),
+        (completed, SlaStatus.done_late),
+        (r.sla_target_due.is_(None), SlaStatus.on_track),
+        (and_(r.sla_suspended_since.is_not(None), r.sla_suspended_since <= r.sla_target_due), SlaStatus.suspended),
+        (r.sla_target_due < today, SlaStatus.overdue),
+        (or_(and_(r.sla_at_risk_from.is_not(None), r.sla_at_risk_from <= today),
+             and_(r.sla_task_due.is_not(None), r.sla_task_due < today)), SlaStatus.at_risk),
+        (r.status == RequestStatus.executing.value, SlaStatus.execution_pending),
+        (r.sla_extended.is_(True), SlaStatus.extended),
+    ]
+
+
 def status_expression(today: date):
     """``status_of`` as a SQL expression on ``request``: what the dashboard filters, counts
-    and sorts by. ``target met`` is the engine's own ``done_on_time`` (kept in sla_status)."""
-    r = Request
-    return case(
-        (r.failed_step.is_not(None), literal(SlaStatus.failed.value)),
-        (r.sla_completed_on.is_not(None),
-         case((r.sla_status == ClockStatus.done_on_time.value, literal(SlaStatus.done_on_time.value)),
-              else_=literal(SlaStatus.done_late.value))),
-        (r.sla_target_due.is_(None), literal(SlaStatus.on_track.value)),
-        (and_(r.sla_suspended_since.is_not(None), r.sla_suspended_since <= r.sla_target_due),
-         literal(SlaStatus.suspended.value)),
-        (r.sla_target_due < today, literal(SlaStatus.overdue.value)),
-        (or_(and_(r.sla_at_risk_from.is_not(None), r.sla_at_risk_from <= today),
-             and_(r.sla_task_due.is_not(None), r.sla_task_due < today)), literal(SlaStatus.at_risk.value)),
-        (r.status == RequestStatus.executing.value, literal(SlaStatus.execution_pending.value)),
-        (r.sla_extended.is_(True), literal(SlaStatus.extended.value)),
-        else_=literal(SlaStatus.on_track.value),
-    )
+    and sorts by."""
+    return case(*[(cond, literal(s.value)) for cond, s in _status_branches(today)],
+                else_=literal(SlaStatus.on_track.value))
 
 
 def urgency_expression(today: date):
-    """The rank of ``status_expression`` (0 most urgent): the dashboard's first sort key."""
-    status = status_expression(today)
-    return case(*[(status == s.value, i) for i, s in enumerate(URGENCY)], else_=len(URGENCY))
+    """The rank of ``status_expression`` (0 most urgent): the dashboard's first sort key. The
+    same branches giving the rank directly (not the status compared nine times: at 100,000
+    requests that evaluation was most of the first page's time on PostgreSQL)."""
+    return case(*[(cond, literal(URGENCY.index(s))) for cond, s in _status_branches(today)],
+                else_=literal(URGENCY.index(SlaStatus.on_track)))
 
 
 def status_for(request: Request, today: date) -> SlaStatus:

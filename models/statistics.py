@@ -193,10 +193,24 @@ def floor(session: Session, period: Period, regions: Optional[frozenset[str]] = 
 
 
 def statistics(session: Session, period: Period, regions: Optional[frozenset[str]] = None) -> Statistics:
-    q = queries(period, regions)
+    """The statistics computed now, from the aggregate queries."""
+    return assemble(session, period, regions,
+                    {name: session.exec(q).all() for name, q in queries(period, regions).items()})
+
+
+def cached_statistics(session: Session, period: Period, regions: Optional[frozenset[str]] = None) -> Statistics:
+    """The same statistics, from the kept groups while no request of the period and scope
+    has changed (models/statistics_cache.py): what the page and the CSV export show."""
+    from models.statistics_cache import groups
+
+    return assemble(session, period, regions, groups(session, period, regions))
+
+
+def assemble(session: Session, period: Period, regions: Optional[frozenset[str]], q: dict) -> Statistics:
+    """The statistics from the groups of ``queries`` (plus the partner and region names)."""
     per_region, per_channel = Counter(), Counter()
     received = completed = protocol_met = legal_met = 0
-    for region_id, channel, done, pm, lm, n in session.exec(q["requests"]):
+    for region_id, channel, done, pm, lm, n in q["requests"]:
         received += n
         per_region[region_id] += n
         per_channel[channel] += n
@@ -204,28 +218,28 @@ def statistics(session: Session, period: Period, regions: Optional[frozenset[str
             completed += n
             protocol_met += n if pm else 0
             legal_met += n if lm else 0
-    handling = Counter({int(d): n for d, n in session.exec(q["handling"]) if d is not None})
+    handling = Counter({int(d): n for d, n in q["handling"] if d is not None})
 
     per_type, per_outcome = Counter(), Counter()
     extensions = 0
-    for region_id, rtype, outcome, status, n, extended in session.exec(q["rights"]):
+    for region_id, rtype, outcome, status, n, extended in q["rights"]:
         per_type[rtype] += n
         extensions += int(extended or 0)
         per_outcome[_outcome(region_id, rtype, outcome, status == "closed")] += n
 
     names = {p.id: p for p in session.exec(select(Partner))}
     answer_days: dict[int, Counter] = {}
-    for partner_id, days, n in session.exec(q["answer_days"]):
+    for partner_id, days, n in q["answer_days"]:
         answer_days.setdefault(partner_id, Counter())[int(days)] += n
     partners = [
         PartnerFigures(pid, names[pid].name, names[pid].region_id, n, answered, reminded, escalated,
                        Days.of(answer_days.get(pid, Counter())))
-        for pid, n, answered, reminded, escalated in session.exec(q["partners"])
+        for pid, n, answered, reminded, escalated in q["partners"]
     ]
     partners.sort(key=lambda p: (p.region_id, p.name))
 
     refusals, labels = Counter(), {}
-    for rows in (session.exec(q["refused"]), session.exec(q["withheld"])):
+    for rows in (q["refused"], q["withheld"]):
         for region_id, ground, n in rows:
             code = ground or "zonder_grond"
             refusals[code] += n

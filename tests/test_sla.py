@@ -11,8 +11,8 @@ from models.dashboard import Filters, dashboard, sla_table
 from models.deadlines import ClockStatus
 from models.sla import CLOCK_URGENCY, SlaStatus, status_expression, status_for, summarise
 from models.state import clocks
-from models.statistics import Days, Period, floor, statistics, table_rows
-from models.tables import Request, RequestRight
+from models.statistics import Days, Period, cached_statistics, floor, statistics, table_rows
+from models.tables import ConsultationTask, Request, RequestRight
 from tests import journey
 
 D = date.fromisoformat
@@ -27,6 +27,27 @@ def _engine_status(session, request, day) -> SlaStatus:
     if worst in (ClockStatus.on_track, ClockStatus.extended) and request.status == "executing":
         return SlaStatus.execution_pending
     return SlaStatus(worst.value)
+
+
+class _Statements:
+    """Counts the SQL statements sent to the database inside the block."""
+
+    def __init__(self, engine):
+        self.engine, self.n = engine, 0
+
+    def _count(self, *_args, **_kwargs):
+        self.n += 1
+
+    def __enter__(self):
+        import sqlalchemy as sa
+
+        sa.event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_exc):
+        import sqlalchemy as sa
+
+        sa.event.remove(self.engine, "before_cursor_execute", self._count)
 
 
 def _world():
@@ -85,7 +106,12 @@ def test_stored_deadlines_are_the_engines_and_the_sql_status_follows_the_days(wo
 def test_the_dashboard_in_a_fixed_number_of_queries_sorted_by_urgency(world, loaded):
     day = D("2026-03-02")
     with Session(loaded) as s:
-        board = dashboard(s, Filters(regions=frozenset({"drenthe"})), day)
+        with _Statements(loaded) as counted:
+            board = dashboard(s, Filters(regions=frozenset({"drenthe"})), day)
+        assert counted.n == 7  # counts, page, its rights, its tasks, partners, escalations, closed: never per row
+        with _Statements(loaded) as counted:
+            dashboard(s, Filters(), day)
+        assert counted.n == 7
         statuses = [row.status for row in board.rows]
         assert statuses == sorted(statuses, key=list(SlaStatus).index)
         assert board.total == 4 == sum(board.counts.values())
@@ -137,6 +163,61 @@ def test_statistics_of_a_closed_request_on_time(loaded):
         rows = table_rows(stats)
         assert {"onderdeel", "wat", "aantal", "toelichting"} == set(rows[0])
         assert not any(request.reference in str(r) or "Fictieve" in str(r) for r in rows)
+        # A fixed number of statements: the 7 aggregates and 2 name lists, whatever the number of
+        # requests; kept (models/statistics_cache.py), the fingerprint, the snapshot and the names.
+        with _Statements(loaded) as counted:
+            statistics(s, Period.year(2026))
+        assert counted.n == 9
+        with _Statements(loaded) as counted:
+            assert cached_statistics(s, Period.year(2026)) == stats  # computed and kept
+        assert counted.n == 13  # + fingerprint, snapshot, and writing it (delete, insert)
+        with _Statements(loaded) as counted:
+            assert cached_statistics(s, Period.year(2026)) == stats
+        assert counted.n == 4
+    _kept_statistics_follow_every_change(loaded, rid)
+
+
+def _kept_statistics_follow_every_change(engine, closed_id):
+    """The kept statistics are recomputed when a request of the period changes (also a task
+    only, and retention), and the period of another year stays kept."""
+    from models import retention
+    from models.actions.replies import ExtensionInput, record_extension
+    from models.db import session_scope
+    from tests.principals import TESTER
+
+    year = Period.year(2026)
+
+    def kept_and_live():
+        with Session(engine) as s, _Statements(engine) as counted:
+            kept = cached_statistics(s, year)
+        with Session(engine) as s:
+            return kept, statistics(s, year), counted.n
+
+    other = journey.new_request(subject={**journey.SUBJECT, "bsn": "123456782"})
+    journey.identify(other, D("2026-02-05"))
+    kept, live, n = kept_and_live()
+    assert kept == live and n == 13 and kept.received == 3
+    assert kept_and_live()[2] == 4
+    with session_scope() as s:  # a right's deadline extended: the extensions count changes
+        record_extension(s, other, ExtensionInput(type="inzage", reason="Veel partners te raadplegen.",
+                                                  recorded_on=D("2026-02-10")), TESTER, D("2026-02-10"))
+    kept, live, n = kept_and_live()
+    assert n == 13 and kept == live and kept.extensions == 1
+    with session_scope() as s:  # a consultation task alone (no request row in the flush)
+        task = s.exec(select(ConsultationTask).where(ConsultationTask.request_id == other)).first()
+        task.reminded_on = D("2026-02-16")
+        s.add(task)
+    kept, live, n = kept_and_live()
+    assert n == 13 and kept == live and sum(p.reminded for p in kept.partners) == 1
+    with session_scope() as s:  # retention erases the closed request: the figures stay the same
+        request = s.get(Request, closed_id)
+        request.delete_after = D("2026-03-01")
+        s.add(request)
+    before = kept_and_live()[0]
+    with session_scope() as s:
+        retention.erase(s, closed_id, D("2026-03-02"))
+    kept, live, n = kept_and_live()
+    assert n == 13 and kept == live == before
 
 
 def test_percentiles_by_nearest_rank():

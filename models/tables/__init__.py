@@ -16,6 +16,7 @@ from models.tables.processing import ProcessingLogEntry
 from models.tables.referral import Referral
 from models.tables.registration import CaseRegistration
 from models.tables.request import Representative, Request, RequestRight
+from models.tables.statistics import StatisticsSnapshot
 from models.tables.subject import DataSubject
 
 
@@ -47,6 +48,11 @@ __all__ = [
     "Request",
     "RequestRight",
     "SourceTask",
+    "StatisticsSnapshot",
     "TaskLink",
     "WebSession",
 ]
+
+# The statistics' change counter rides on every ORM flush of every process that writes
+# (models/statistics_cache.py); registered here because every writer imports the tables.
+import models.statistics_cache  # noqa: E402,F401

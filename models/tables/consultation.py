@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.tables.common import encrypted, row_identity, utcnow
@@ -12,6 +12,12 @@ class ConsultationTask(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("request_id", "partner_id"),  # never two tasks for one partner
         Index("ix_consultationtask_status_due", "status", "due_on"),
+        # Migration 0013: the open tasks only, covering the dashboard's partner load and escalations.
+        Index("ix_consultationtask_open", "request_id", "partner_id", "due_on", "escalated_on",
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        # Migration 0013: what the statistics read of a task, without its row.
+        Index("ix_consultationtask_stats", "request_id", "partner_id", "created_on", "answered_on", "reminded_on",
+              "escalated_on"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

@@ -2,10 +2,19 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.tables.common import encrypted, new_id, row_identity, utcnow
+
+
+OPEN_TARGET_COLUMNS = ("sla_target_due", "region_id", "status", "failed_step", "sla_completed_on", "sla_status",
+                       "sla_suspended_since", "sla_at_risk_from", "sla_task_due", "sla_extended", "reference",
+                       "first_received_on", "sla_protocol_due", "sla_legal_due", "id")
+
+
+RECEIVED_STATS_COLUMNS = ("first_received_on", "region_id", "stats_version", "id", "status", "channel",
+                          "sla_completed_on", "sla_protocol_met", "sla_legal_met")
 
 
 class Request(SQLModel, table=True):
@@ -14,7 +23,15 @@ class Request(SQLModel, table=True):
         Index("ix_request_status_received", "status", "first_received_on"),
         # The dashboard: open requests by their earliest deadline; the statistics: by receipt.
         Index("ix_request_status_target", "status", "sla_target_due"),
-        Index("ix_request_received_region", "first_received_on", "region_id"),
+        # Migration 0013 (issue 12's benchmark at 100,000): the open requests only, with
+        # every column the dashboard's status, sort and page read (a covering partial index:
+        # the closed requests, nearly all of them, are never read).
+        Index("ix_request_open_target", *OPEN_TARGET_COLUMNS,
+              sqlite_where=text("status <> 'closed'"), postgresql_where=text("status <> 'closed'")),
+        Index("ix_request_closed_on", "closed_on"),  # the dashboard's "closed lately"
+        # The statistics (models/statistics.py, models/statistics_cache.py): the requests
+        # received in a period, with every column the aggregates and the fingerprint read.
+        Index("ix_request_received_stats", *RECEIVED_STATS_COLUMNS),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
@@ -63,12 +80,21 @@ class Request(SQLModel, table=True):
     sla_protocol_met: Optional[bool] = None  # every right within its protocol deadline
     sla_legal_met: Optional[bool] = None  # every right within its legal deadline
     sla_refreshed_on: Optional[date] = None
+    # Raised by one with every change to the request or to what the statistics count of it
+    # (its rights, consultation tasks, item decisions and answers): the statistics of a
+    # period are kept while the count and the sum of these over its requests stay the same
+    # (models/statistics_cache.py). A counter, not a time: it cannot go back.
+    stats_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class RequestRight(SQLModel, table=True):
     """One requested right within a request: each gets its own decision and milestones."""
 
-    __table_args__ = (UniqueConstraint("request_id", "type"),)
+    __table_args__ = (
+        UniqueConstraint("request_id", "type"),
+        # Migration 0013: what the statistics read of a right, without its row.
+        Index("ix_requestright_stats", "request_id", "type", "outcome", "legal_due_extended"),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     row_uid: str = row_identity()  # binds the encrypted fields to this row

@@ -20,7 +20,7 @@ from models.dashboard import PER_PAGE, SORTS, Filters, dashboard
 from models.enums import Channel, RequesterKind, RequestStatus, RequestType, Role
 from models.region_config import get_region
 from models.sla import OPEN_STATUSES, SlaStatus
-from models.statistics import Period, previous_years, statistics, table_rows
+from models.statistics import Period, cached_statistics, previous_years, table_rows
 from models.tables import Request as RequestRow
 from models.tables.subject import DataSubject
 from web import labels as L
@@ -237,7 +237,7 @@ def _period(request: Request) -> tuple[Period, int]:
 @router.get("/statistiek")
 def statistics_page(request: Request, principal=Depends(counters), db: Session = Depends(get_db)):
     period, year = _period(request)
-    stats = statistics(db, period, regions_filter(principal))
+    stats = cached_statistics(db, period, regions_filter(principal))
     return render(request, "workbench/statistics.html.j2", stats=stats, year=year,
                   years=[(str(y), str(y)) for y in previous_years(today(request))],
                   form=FormState({"jaar": [str(year)]}, {"jaar": "Jaar"}),
@@ -263,7 +263,7 @@ def _chart(title: str, values: dict[str, int]) -> dict:
 @router.get("/statistiek.csv")
 def statistics_csv(request: Request, principal=Depends(counters), db: Session = Depends(get_db)):
     period, year = _period(request)
-    rows = table_rows(statistics(db, period, regions_filter(principal)))
+    rows = table_rows(cached_statistics(db, period, regions_filter(principal)))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=["onderdeel", "wat", "aantal", "toelichting"], delimiter=";")
     writer.writeheader()
