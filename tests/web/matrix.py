@@ -73,6 +73,7 @@ class World:
     planted: dict[str, set[str]] = field(default_factory=dict)  # organisation -> strings
     request_1: str = ""  # the request of A's and B's tasks (the workbench's routes)
     letter_1: int = 0  # its receipt letter
+    subjects: dict[str, list[str]] = field(default_factory=dict)  # pseudonym -> name and BSN
 
     def values(self, token: str) -> dict:
         return {"task_a": self.task_a, "task_b": self.task_b, "forwarded_a": self.forwarded_a,
