@@ -74,7 +74,7 @@ def serve_bare() -> None:
         from flows import warmstart
 
         warmstart.install(preload=("prefect.flow_engine", "prefect.runner"))
-    runner = Runner(limit=8, query_seconds=float(os.environ.get("PREFECT_RUNNER_POLL_FREQUENCY") or 1))
+    runner = Runner(limit=8, query_seconds=float(os.environ.get("RECHTENLOKET_SERVE_POLL_SECONDS") or 0.5))
     runner.add_flow(bare_request, name=BARE)
     asyncio.run(runner.start())
 
@@ -336,7 +336,7 @@ def run(setup: str, n: int, workers: int, poll: str, keep: bool, probes: int) ->
     reset_settings()
     initialise(get_settings())
     stack = Stack(root, env)
-    fast = {"PREFECT_RUNNER_POLL_FREQUENCY": poll, "PREFECT_WORKER_QUERY_SECONDS": poll}
+    fast = {"RECHTENLOKET_SERVE_POLL_SECONDS": poll, "PREFECT_WORKER_QUERY_SECONDS": poll}
     try:
         if setup == "workers":
             from tests.stack import prefect_database

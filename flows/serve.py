@@ -24,7 +24,8 @@ DELIVERY_INTERVAL_SECONDS = 60
 RETENTION_CRON = "30 2 * * *"  # at night, before the sweep; Europe/Amsterdam like the sweep
 # How often the served process asks the Prefect server for runs to start: the longest wait
 # between a dispatched event and the start of its run (Prefect's default is 10 s). One small
-# API call every half second; PREFECT_RUNNER_POLL_FREQUENCY overrides it (docs/performance.md).
+# API call every half second; RECHTENLOKET_SERVE_POLL_SECONDS overrides it (seconds, may be a
+# fraction; Prefect's own PREFECT_RUNNER_POLL_FREQUENCY takes whole seconds only).
 POLL_SECONDS = 0.5
 # Flow runs at once in the served process (Prefect's ``serve(limit=...)``).
 RUN_LIMIT = 8
@@ -67,7 +68,8 @@ def main() -> None:
             warmstart.install()
         except warmstart.WarmStartUnavailable as refused:
             print(f"let op: {refused}; flow runs starten als nieuw proces", flush=True)
-    poll = float(os.environ.get("PREFECT_RUNNER_POLL_FREQUENCY") or POLL_SECONDS)
+    poll = float(os.environ.get("RECHTENLOKET_SERVE_POLL_SECONDS") or os.environ.get("PREFECT_RUNNER_POLL_FREQUENCY")
+                 or POLL_SECONDS)
     runner = Runner(limit=RUN_LIMIT, query_seconds=poll, pause_on_shutdown=True)
     for flow, options in specs():
         runner.add_flow(flow, **options)
