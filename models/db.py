@@ -58,9 +58,9 @@ def reset_engine() -> None:
 
 
 @contextmanager
-def session_scope() -> Iterator[Session]:
+def session_scope(info: dict | None = None) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error (nothing half-written)."""
-    with Session(get_engine(), expire_on_commit=False) as session:
+    with Session(get_engine(), expire_on_commit=False, info=info or {}) as session:
         try:
             yield session
             session.commit()
@@ -69,17 +69,10 @@ def session_scope() -> Iterator[Session]:
             raise
 
 
-@contextmanager
-def sealed_scope() -> Iterator[Session]:
+def sealed_scope():
     """A unit of work that opens no encrypted value (models.sealing: a *sealed read*): for
     code that decides on statuses, dates and ids only (the steps' planner, a failure mark).
     It may write plain columns (commit on success); writing an encrypted one is refused."""
     from models.sealing import SEALED_READ
 
-    with Session(get_engine(), expire_on_commit=False, info={SEALED_READ: True}) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    return session_scope(info={SEALED_READ: True})
