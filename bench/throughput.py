@@ -98,26 +98,11 @@ class PeakRss:
         self._thread.join()
 
     def _run(self):
+        from tests.stack import process_tree
+
         while not self._stop.wait(0.5):
             for name, pids in self.groups.items():
-                self.peak[name] = max(self.peak[name], sum(_rss(p) for p in _tree(pids)))
-
-
-def _tree(pids: list[int]) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], list(pids)
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo += children.get(pid, [])
-    return found
+                self.peak[name] = max(self.peak[name], sum(_rss(p) for p in process_tree(pids)))
 
 
 def _rss(pid: int) -> int:

@@ -32,6 +32,16 @@ STOP_SECONDS = 8
 
 def register(app: typer.Typer) -> None:
     app.command("run")(run)
+    app.command("worker", context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+                add_help_option=False)(worker)
+
+
+def worker(ctx: typer.Context) -> None:
+    """Een Prefect-worker op de werkpool (opschalen, docs/deployment.md): de opties van
+    `prefect worker start`; elke run start warm (flows/worker.py)."""
+    from flows.worker import main
+
+    raise typer.Exit(main(list(ctx.args)))
 
 
 class Supervisor:

@@ -15,8 +15,8 @@ handling are Prefect's own). It relies on one seam Prefect documents in
 reference: patch the module to override") and on Prefect asking
 ``multiprocessing.get_context("spawn")`` for its context; a Prefect upgrade that changes
 either makes ``install`` refuse (``WarmStartUnavailable``) and the served process falls
-back to Prefect's own start, slower but the same. Process workers (scale-out) start runs
-with ``prefect flow-run execute`` and are not affected.
+back to Prefect's own start, slower but the same. Process workers (scale-out) get the same
+preload through their own launcher (``flows/worker.py``, ``flows/warmlaunch.py``).
 
 The forkserver imports modules only: no engine, connection, thread or file is opened at
 import (``models.db.get_engine`` is lazy), so nothing is shared between runs but read-only

@@ -4,7 +4,7 @@
   PREFECT_HOME of its own and its own database (SQLite in that home, or a PostgreSQL URL);
 - either the served deployments of the embedded default (``python -m flows.serve``), or the
   scale-out setup: the ``rechtenloket`` process work pool, ``prefect deploy --all`` from
-  prefect.yaml, and N ``prefect worker start`` processes;
+  prefect.yaml, and N ``rechtenloket worker`` processes (``python -m flows.worker``);
 - the real command line against it (``RECHTENLOKET_DISPATCH=deployment``).
 
 Every process gets its own process group and log file; ``Stack.stop`` ends them (terminate,
@@ -141,7 +141,7 @@ class Stack:
         self.cli_ok([str(BIN / "prefect"), "work-pool", "create", POOL, "--type", "process", "--overwrite"], env)
         self.cli_ok([str(BIN / "prefect"), "--no-prompt", "deploy", "--all"], env)
         for n in range(1, count + 1):
-            self.start(f"worker-{n}", [str(BIN / "prefect"), "worker", "start", "--pool", POOL, "--type", "process",
+            self.start(f"worker-{n}", [sys.executable, "-m", "flows.worker", "--pool", POOL, "--type", "process",
                                        "--name", f"worker-{n}", "--limit", str(limit)], env,
                        cwd=self.root)  # not the project folder: the pull step must find the code
         self.wait_for_workers(count)
@@ -248,6 +248,24 @@ def prefect_database(url: str):
         admin.dispose()
 
     return make_url(url).set(drivername="postgresql+asyncpg", database=name).render_as_string(False), drop
+
+
+def process_tree(pids: list[int]) -> list[int]:
+    """``pids`` and all their descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], list(pids)
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
 
 
 def finish(procs: list[subprocess.Popen], timeout: float = 180) -> list[tuple[int, str, str]]:

@@ -5,7 +5,8 @@ separate processes against the test database (tests/stack.py), no test harness.
   by ``python -m flows.serve`` (what ``rechtenloket run`` starts).
 - PostgreSQL pass, the scale-out setup of docs/deployment.md: a Prefect server backed by
   PostgreSQL, the ``rechtenloket`` process work pool, ``prefect deploy --all`` from
-  prefect.yaml, and two ``prefect worker start`` processes.
+  prefect.yaml, and two ``rechtenloket worker`` processes (``python -m flows.worker``:
+  Prefect's process worker, with runs forked warm by a launcher beside it).
 
 The same tests run on both: a batch of requests registered through ``rechtenloket request
 register`` (dispatch mode deployment) each reaches its next wait once; and two events for
@@ -15,6 +16,7 @@ twice (issue 10, points 3 and 5).
 """
 import json
 import time
+from pathlib import Path
 from collections import Counter
 from datetime import date
 
@@ -27,7 +29,7 @@ from models.principal import CLI
 from models.settings import get_settings
 from models.tables import AuditEvent, ConsultationTask, ItemAnswer, Letter, OutboxMessage, Request
 from tests import batch
-from tests.stack import Stack, finish, prefect_database
+from tests.stack import Stack, finish, prefect_database, process_tree
 
 DAY = date(2026, 3, 2)
 ANSWER_DAY = date(2026, 3, 9)
@@ -248,3 +250,30 @@ def _overlaps(runs: list[dict]) -> int:
         spans.sort()
         pairs += sum(1 for a, b in zip(spans, spans[1:]) if b[0] < a[1])
     return pairs
+
+
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def test_the_runs_were_forked_warm(product):
+    """What ran this module's runs forked them warm (flows/warmstart.py for the served
+    process, flows/warmlaunch.py beside each worker): a forkserver sits in its process tree,
+    and the CPU time of the children it has reaped shows that the runs were its children."""
+    stack = product.stack
+    workers = product.variant.startswith("two process workers")
+    for pid in stack.pids("worker" if workers else "serve"):
+        tree = process_tree([pid])
+        commands = {p: Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ").decode() for p in tree
+                    if Path(f"/proc/{p}/cmdline").exists()}
+        forkservers = [p for p, c in commands.items() if "multiprocessing.forkserver" in c]
+        assert len(forkservers) == 1, commands
+        if workers:
+            launchers = [p for p, c in commands.items() if "flows.warmlaunch" in c]
+            assert len(launchers) == 1 and int(_stat(forkservers[0])[1]) == launchers[0], commands
+        fields = _stat(forkservers[0])
+        reaped_cpu_ticks = int(fields[13]) + int(fields[14])  # cutime + cstime
+        assert reaped_cpu_ticks > 0, f"{product.variant}: no run was forked from the forkserver of {pid}"
+    if workers:
+        for n in (1, 2):
+            assert "start cold" not in stack.log(f"worker-{n}")
