@@ -361,6 +361,14 @@ def _measure(setup, stack, n, workers, poll, runner_prefix, fast, root, probes) 
         probe.real()
         ended = _ended(stack, "advance-request")
         counts = _task_counts(stack, [r["run"] for r in driver.runs + probe.runs])
+        one = _latencies(probe.runs, ended)
+        # The real half's figures now, to standard error: at 200 requests or more the floor
+        # takes as long again, and a run stopped during it would otherwise keep nothing.
+        print("real: " + json.dumps({
+            "requests": n, "seconds": round(real_seconds, 1), "requests_per_minute": round(n / real_seconds * 60, 1),
+            "latency_p50": round(_pct(one, 50), 2), "latency_p95": round(_pct(one, 95), 2),
+            "peak_rss_server_mb": round(rss.peak["server"] / 2**20),
+            "peak_rss_runner_mb": round(rss.peak["runner"] / 2**20)}), file=sys.stderr, flush=True)
         # The floor, dispatched the same way: served next to ours, or on the same pool.
         if setup == "workers":
             bare_request.from_source(str(ROOT), "bench/throughput.py:bare_request").deploy(
@@ -384,7 +392,6 @@ def _measure(setup, stack, n, workers, poll, runner_prefix, fast, root, probes) 
         bare_ended = _ended(stack, BARE)
         lat = _latencies(driver.runs, ended)
         bare_lat = _latencies(driver.bare_runs, bare_ended)
-        one = _latencies(probe.runs, ended)
         bare_one = _latencies(probe.bare_runs, bare_ended)
         statuses = _statuses(driver.ids)
         return {

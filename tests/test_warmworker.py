@@ -134,10 +134,9 @@ def test_the_run_has_the_clients_folder_and_environment_and_stops_with_the_clien
 
 
 def test_without_a_launcher_the_client_starts_the_run_cold(tmp_path):
+    # A socket that is named but not there (the launcher stopped): Prefect's engine, cold.
+    # (One cold start, each costs seconds of CI: an unset name ends in the same cold start.)
     done = _client({SOCKET_ENV: str(tmp_path / "no-such.sock"), "PREFECT__FLOW_RUN_ID": "not-a-uuid"}, tmp_path)
-    _, err = done.communicate(timeout=120)
-    assert done.returncode == 1 and "Invalid flow run id" in err
-    done = _client({SOCKET_ENV: "", "PREFECT__FLOW_RUN_ID": "not-a-uuid"}, tmp_path)
     _, err = done.communicate(timeout=120)
     assert done.returncode == 1 and "Invalid flow run id" in err
 
