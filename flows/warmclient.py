@@ -15,7 +15,7 @@ import struct
 import sys
 
 SOCKET_ENV = "RECHTENLOKET_WARM_SOCKET"
-HEADER = struct.Struct("!I")  # as in flows/warmlaunch.py (not imported: it imports multiprocessing)
+HEADER = struct.Struct("!I")  # the length of the JSON request that follows the descriptors
 
 
 def cold() -> None:

@@ -31,14 +31,12 @@ import multiprocessing.connection
 import os
 import signal
 import socket
-import struct
 import sys
 import threading
 from multiprocessing import reduction
 
+from flows.warmclient import HEADER  # the client's framing (it imports the standard library only)
 from flows.warmstart import PRELOAD
-
-HEADER = struct.Struct("!I")  # the length of the JSON request that follows the descriptors
 
 
 class _Fd:
