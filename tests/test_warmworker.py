@@ -112,11 +112,12 @@ def test_the_run_has_the_clients_folder_and_environment_and_stops_with_the_clien
         # The worker kills a run's process: the run must not go on without it.
         client = _client(env, tmp_path)
         run = _wait_for_run(proc)
-        # It runs in the client's folder, with the client's environment: it calls the API
-        # the client was given, not the launcher's.
-        assert os.readlink(f"/proc/{run}/cwd") == str(tmp_path)
+        # It runs with the client's environment: it calls the API the client was given, not
+        # the launcher's. It does so after it moved into the client's folder (read the folder
+        # before that call and it may still be the forkserver's: the fork comes first).
         listener.settimeout(60)
         listener.accept()[0].close()
+        assert os.readlink(f"/proc/{run}/cwd") == str(tmp_path)
         client.kill()
         client.wait(10)
         assert _gone(run)
