@@ -11,10 +11,22 @@ Warming is best effort: if the configuration cannot be loaded here, the run itse
 and reports the error the usual way (one line naming the file and the key), so nothing is
 raised from this module (an exception would stop the forkserver, and with it every run).
 No key, engine, connection or thread is created here: those belong to each run.
+
+The PostgreSQL driver (psycopg) is imported here too: SQLAlchemy imports a dialect's driver
+when the first engine is created, in the run, and psycopg's import (its type adapters) took
+0.4 s of every run on PostgreSQL, more than the run's own work (docs/performance.md).
+Importing a module opens nothing, so the runs share it as they share the rest. For the
+same reason SQLAlchemy's mappers of our tables are configured here (its first query in a
+process does that otherwise: 0.1 s of every run); that is in memory only.
 """
 
 
 def warm() -> None:
+    try:
+        import psycopg  # noqa: F401
+        import sqlalchemy.dialects.postgresql.psycopg  # noqa: F401
+    except ImportError:  # installed without the PostgreSQL extra: SQLite only
+        pass
     try:
         from models.region_config import configured_regions
 
@@ -22,6 +34,11 @@ def warm() -> None:
         from models.state import decree_days
 
         decree_days()
+        from sqlalchemy.orm import configure_mappers
+
+        import models.tables  # noqa: F401
+
+        configure_mappers()
         from models.letters.render import environment
 
         env = environment()

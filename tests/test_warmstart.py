@@ -1,7 +1,7 @@
 """The warm start of served flow runs (flows/warmstart.py, flows/warm.py): Prefect's flow
 engine gets a forkserver context where it asks for "spawn", and a process started from it
-has what it preloads imported, the regions validated and the letter templates compiled before the
-run begins. The whole path (served deployments running real requests) is exercised by
+has what it preloads imported, the regions validated, the letter templates compiled, the
+PostgreSQL driver imported and the tables' mappers configured before the run begins. The whole path (served deployments running real requests) is exercised by
 tests/test_runtime.py on SQLite."""
 import multiprocessing
 
@@ -14,11 +14,16 @@ from flows import warmstart
 def _report(queue) -> None:
     import sys
 
+    from sqlmodel import SQLModel
+
     from models.letters.render import environment
     from models.region_config import _regions_in
 
     queue.put({"warm": "flows.warm" in sys.modules, "regions": _regions_in.cache_info().currsize,
-                "templates": len(environment().cache)})
+                "templates": len(environment().cache),
+                # The PostgreSQL driver imported and the tables' mappers configured (each cost
+                # runs on PostgreSQL more than their own work did: docs/performance.md).
+                "psycopg": "psycopg" in sys.modules, "mappers": not SQLModel._sa_registry._new_mappers})
 
 
 def test_prefect_starts_runs_from_a_warm_forkserver(monkeypatch):
@@ -34,6 +39,7 @@ def test_prefect_starts_runs_from_a_warm_forkserver(monkeypatch):
     child.join(30)
     assert child.exitcode == 0
     assert seen["warm"] and seen["regions"] == 1 and seen["templates"] > 10, seen
+    assert seen["psycopg"] and seen["mappers"], seen
 
 
 def test_an_unknown_prefect_start_is_refused_not_half_patched(monkeypatch):
