@@ -4,12 +4,12 @@
     rechtenloket demo --seed 40       # also 40 open and closed requests in every state, in var/
 """
 import os
-from datetime import date
 from pathlib import Path
 
 import typer
 
 from cli.common import fail
+from models import dutch_time
 
 
 def register(app: typer.Typer) -> None:
@@ -32,9 +32,9 @@ def demo(
         fail("voorbeeldgegevens alleen in de demostand: zet RECHTENLOKET_DEMO=1 (make demo doet dat)")
     if seed:
         initialise(settings)
-        ids = d.seed(seed, date.today())
+        ids = d.seed(seed, dutch_time.today())
         typer.echo(f"{len(ids)} voorbeeldverzoeken in {settings.effective_database_url.split('///')[-1]}")
-        for_partner = d.seed_partner_tasks(date.today())
+        for_partner = d.seed_partner_tasks(dutch_time.today())
         typer.echo(f"{len(for_partner)} verzoeken met vragen aan de demopartner {d.DEMO_PARTNER} "
                    f"(account demo.partner; 'make run' toont het wachtwoord)")
     if examples:

@@ -17,6 +17,7 @@ import typer
 
 from cli.common import Failure, fail, print_json, read_json_object, read_text
 from flows import crash
+from models import dutch_time
 from models.principal import CLI
 
 ACTOR = CLI  # the operator on the server: coordinator of every region (models/principal.py)
@@ -40,7 +41,7 @@ def _day(value: Optional[str], option: str) -> date:
     from models.actions.inputs import EARLIEST, LATEST
 
     if value is None:
-        return date.today()
+        return dutch_time.today()
     try:
         day = date.fromisoformat(value)
     except ValueError:

@@ -14,6 +14,7 @@ import typer
 from cli.common import fail as _fail
 from cli.common import print_json
 from cli.common import region as _region
+from models import dutch_time
 from models.deadlines import (
     Clock,
     ClockInput,
@@ -26,8 +27,6 @@ from models.deadlines import (
 from models.actions.inputs import EARLIEST, LATEST
 from models.enums import RequestType
 from models.state import decree_days as state_decree_days
-from models.region_config import ConfigError
-from models.settings import get_settings
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -106,7 +105,7 @@ def termijn(
         _fail(f"onbekend soort verzoek {type_!r}; kies uit: {known}")
 
     inp_received = _date(received, "--received")
-    inp_now = _date(now, "--now") if now else date.today()
+    inp_now = _date(now, "--now") if now else dutch_time.today()
     suspensions = tuple(_suspension(v) for v in suspend or ())
     extension = Extension(extend_reason, _date(extend_on, "--extend-on")) if extend_on else None
     replied = _date(replied_on, "--replied-on") if replied_on else None

@@ -9,6 +9,7 @@ import typer
 
 from cli.common import fail, print_json
 from cli.users import OPERATOR
+from models import dutch_time
 
 
 def register(app: typer.Typer) -> None:
@@ -26,15 +27,13 @@ def add(
     days: Optional[int] = typer.Option(None, "--days", help="Geldig voor zoveel dagen; zonder: tot het is ingetrokken."),
 ) -> None:
     """Maak een token voor één partnerorganisatie. Het token wordt één keer getoond."""
-    from datetime import date
-
     from models.api_tokens import TokenError, TokenInput, create_token
     from models.db import session_scope
 
     data = TokenInput(region=region, partner=partner, label=label, days=days)
     try:
         with session_scope() as session:
-            created = create_token(session, data, OPERATOR, date.today())
+            created = create_token(session, data, OPERATOR, dutch_time.today())
     except TokenError as exc:
         fail(str(exc))
     until = f", geldig tot en met {created.expires_on.isoformat()}" if created.expires_on else ""

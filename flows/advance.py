@@ -320,10 +320,9 @@ def _sweep_run_name() -> str:
 
 
 def today_in_amsterdam() -> str:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+    from models import dutch_time
 
-    return datetime.now(ZoneInfo("Europe/Amsterdam")).date().isoformat()
+    return dutch_time.today().isoformat()
 
 
 @flow(name="sla-sweep", flow_run_name=_sweep_run_name, persist_result=False,

@@ -18,7 +18,7 @@ from typing import Optional
 from pydantic import Field
 from sqlmodel import Session, select
 
-from models import audit
+from models import audit, dutch_time
 from models.actions.inputs import LINE, Input, text
 from models.enums import Role
 from models.principal import Principal
@@ -92,7 +92,7 @@ def list_tokens(session: Session, principal: Principal, region: Optional[str] = 
         "id": t.id, "prefix": PREFIX + t.prefix + "…", "label": t.label, "region": p.region_id, "partner": p.slug,
         "created_at": t.created_at, "expires_on": t.expires_on, "revoked_at": t.revoked_at,
         "last_used_at": t.last_used_at,
-        "state": "ingetrokken" if t.revoked_at else ("verlopen" if t.expires_on and t.expires_on < date.today()
+        "state": "ingetrokken" if t.revoked_at else ("verlopen" if t.expires_on and t.expires_on < dutch_time.today()
                                                      else "actief"),
     } for t, p in session.exec(query).all() if principal.in_region(p.region_id)]
 

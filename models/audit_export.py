@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Optional
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, or_, select
 
 from models import audit
+from models.dutch_time import AMSTERDAM
 from models.tables import AuditEvent, Request
 from models.tables.common import utcnow
 
-LOCAL = ZoneInfo("Europe/Amsterdam")
+LOCAL = AMSTERDAM
 
 # One Dutch label per action code. tests/test_audit_export.py checks that every code the
 # application records has one.

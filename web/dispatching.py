@@ -1,8 +1,8 @@
 """Carrying a request on after a person's answer in the portal or the API."""
 import logging
-from datetime import date
 
 from models.actions.common import Recorded
+from models import dutch_time
 
 log = logging.getLogger("rechtenloket.web")
 
@@ -14,6 +14,6 @@ def carry_on(recorded: Recorded) -> None:
     from flows.dispatch import dispatch
 
     try:
-        dispatch(recorded.request_id, date.today().isoformat(), recorded.event_key)
+        dispatch(recorded.request_id, dutch_time.today().isoformat(), recorded.event_key)
     except Exception as exc:  # noqa: BLE001 - the partner's input is safe; the manager is told
         log.warning("dispatch after %s did not finish: %s", recorded.action, type(exc).__name__)

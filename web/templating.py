@@ -39,13 +39,13 @@ def _date(value) -> str:
 
 def local_time(moment) -> str:
     """A stored UTC time as the Dutch read it: "01-12-2026 om 14:05"."""
-    from zoneinfo import ZoneInfo
+    from models.dutch_time import AMSTERDAM
 
     if moment.tzinfo is None:
         from datetime import UTC
 
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%d-%m-%Y om %H:%M")
+    return moment.astimezone(AMSTERDAM).strftime("%d-%m-%Y om %H:%M")
 
 
 def page_context(request: Optional[Request]) -> dict[str, Any]:

@@ -9,18 +9,17 @@ request id, ``advance-<request id>``).
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Optional
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from models.accounts import ROLE_NAMES
 from models.audit_export import ACTION_LABELS
+from models.dutch_time import AMSTERDAM
 from models.enums import Role
 from models.letters.kinds import get_kind
 from models.tables import AuditEvent, Letter
 from models.tables import Request as RequestRow
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 #: Detail keys worth showing on the timeline (codes and dates; ids are links or hidden).
 SHOWN = ("new", "partner", "partners", "type", "forum", "held_on", "method", "document_type", "target",
          "reference", "kind", "on", "due_on", "step", "code", "reason", "page", "four_eyes", "outcomes")

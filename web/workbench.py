@@ -7,9 +7,8 @@ against the database and rehearses the next steps), commit, and only then dispat
 advance (flows/dispatch.py) and redirect. Bad input returns the same form with the Dutch
 errors next to the fields and nothing saved.
 """
-from datetime import date, datetime
+from datetime import date
 from typing import Callable, Optional
-from zoneinfo import ZoneInfo
 
 from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse
@@ -17,13 +16,13 @@ from pydantic import ValidationError
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 
+from models import dutch_time
 from models.actions.common import ActionError, Recorded
 from models.enums import Role
 from models.principal import NotAllowed, Principal
 from models.tables import Request as RequestRow
 from web.forms import FormState
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 #: Who may read a request's page; the manager without personal data until a logged read.
 READERS = (Role.coordinator, Role.signatory, Role.manager, Role.auditor)
@@ -56,9 +55,9 @@ DONE = {
 
 
 def today(request: Request) -> date:
-    """The day in Amsterdam (the tests fix it with ``app.state.clock``)."""
-    clock = getattr(request.app.state, "clock", None)
-    return clock() if clock else datetime.now(AMSTERDAM).date()
+    """The day in Amsterdam (models/dutch_time.py; the tests fix it with ``app.state.clock``)."""
+    fixed = getattr(request.app.state, "clock", None)
+    return fixed() if fixed else dutch_time.today()
 
 
 def load_request(db: Session, principal: Principal, request_id: str) -> RequestRow:

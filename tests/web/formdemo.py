@@ -7,6 +7,7 @@ from typing import Literal, Optional
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from models import dutch_time
 from models.enums import RequestType
 from models.principal import Principal
 from web.auth import signed_in
@@ -36,7 +37,7 @@ class ForwardInput(BaseModel):
     @field_validator("received_on")
     @classmethod
     def _not_in_future(cls, value: date) -> date:
-        if value > date.today():
+        if value > dutch_time.today():
             raise ValueError("de datum mag niet in de toekomst liggen")
         return value
 

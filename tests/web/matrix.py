@@ -25,7 +25,7 @@ from typing import Callable, Optional
 
 from sqlmodel import Session, select
 
-from models import api_tokens, portal, task_links
+from models import api_tokens, dutch_time, portal, task_links
 from models.actions.answers import AnswerInput, record_answer
 from models.enums import Role
 from models.partner_answers import AnswerForm
@@ -92,7 +92,7 @@ def build_world(engine, today: Optional[date] = None) -> World:
     """The matrix's database (on empty tables with the regions loaded)."""
     from tests.journey import identify, new_request
 
-    today = today or date.today()
+    today = today or dutch_time.today()
     received, checked = today - timedelta(days=5), today - timedelta(days=4)
     planted = {"A": {"PLANT-A-one", "PLANT-A-three", "PLANT-A-four", "Aart Alleenvana", "Adriaan Verlopena",
                      "Plantina Gedeeld", "Fenna Doorvana"},

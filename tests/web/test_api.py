@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
-from models import api_tokens
+from models import api_tokens, dutch_time
 from models.enums import Role
 from models.principal import Principal
 from models.tables import ConsultationTask, Request
@@ -54,7 +54,7 @@ def api(_schema):
     """One request in consultation, a token of gemeente Assen, and a client; for the module."""
     _empty_all_tables(_schema)
     _sync_regions(_schema)
-    today = date.today()
+    today = dutch_time.today()
     rid = new_request(types=("inzage",), received=today - timedelta(days=6),
                       registrations_=[("gemeente-assen", "Gegevens over wonen", "Huurachterstand.")])
     identify(rid, today - timedelta(days=5))

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlmodel import Session, select
 
+from models import dutch_time
 from models.actions.answers import AnswerInput, record_answer
 from models.enums import RequestStatus, TaskStatus
 from models.outbox import content_of
@@ -59,7 +60,7 @@ def _answer_other_partner(engine, request_id: str, today: date) -> None:
 
 
 def test_partner_answers_a_task_from_the_link_in_the_email(loaded, live_server, page):
-    today = date.today()
+    today = dutch_time.today()
     rid = new_request(types=("inzage",), received=today - timedelta(days=6), registrations_=[*OWN, OTHER])
     identify(rid, today - timedelta(days=5))  # consulting: a task and an e-mail per partner
     other_org = new_request(types=("inzage",), received=today - timedelta(days=6),
@@ -211,7 +212,7 @@ def test_partner_forwards_a_request_and_reads_the_api_docs(loaded, live_server, 
     check_accessibility(page)
     screenshot(page, "partner-doorsturen")
 
-    page.fill("#veld-received_on", (date.today() + timedelta(days=3)).isoformat())  # in the future
+    page.fill("#veld-received_on", (dutch_time.today() + timedelta(days=3)).isoformat())  # in the future
     page.check("input[name='types'][value='inzage']")
     page.fill("#veld-subject-name", "Doorgestuurde Betrokkene")
     page.fill("#veld-subject-bsn", "123")
@@ -228,7 +229,7 @@ def test_partner_forwards_a_request_and_reads_the_api_docs(loaded, live_server, 
     check_accessibility(page)
     screenshot(page, "partner-doorsturen-fout")
 
-    page.fill("#veld-received_on", (date.today() - timedelta(days=2)).isoformat())
+    page.fill("#veld-received_on", (dutch_time.today() - timedelta(days=2)).isoformat())
     page.fill("#veld-subject-bsn", demo_bsn(9100))
     page.fill("#veld-subject-address", "Stationsstraat 1\n9401 KJ Assen")
     with page.expect_navigation():

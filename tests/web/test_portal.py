@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, func, select
 
 from flows.demo import demo_bsn
-from models import api_tokens
+from models import api_tokens, dutch_time
 from models.actions.answers import ReopenInput, reopen_answer
 from models.enums import RequestStatus, Role, TaskStatus
 from models.principal import Principal
@@ -18,7 +18,7 @@ from tests.principals import TESTER
 from tests.web.helpers import csrf_of, login, make_account
 from web.audit import VIEWED
 
-TODAY = date.today()
+TODAY = dutch_time.today()
 ASSEN = [("gemeente-assen", "Gegevens over wonen", "Huurachterstand van drie maanden."),
          ("gemeente-assen", "Gegevens over schulden", "Schuldhulpverlening sinds 2025.")]
 ADMIN = Principal(id="test", role=Role.administrator, all_regions=True)

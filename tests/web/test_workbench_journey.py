@@ -5,11 +5,11 @@ shows the request closed on time. axe-core on every page (0 serious or critical)
 holds (the ``page`` fixture), screenshots in var/screenshots/werkbank-*.png.
 
 One test, one live server (the session's): every page of the workbench is visited once."""
-from datetime import date
 
 import pytest
 from sqlmodel import Session, select
 
+from models import dutch_time
 from models.actions.intake import RegistrationInput, SubjectInput, add_registration
 from models.db import session_scope
 from models.tables import AuditEvent, Letter
@@ -40,7 +40,7 @@ def _look(page, name: str) -> None:
 
 def test_coordinator_partner_signatory_manager_journey(loaded, live_server, page):
     base = live_server
-    today = date.today()
+    today = dutch_time.today()
     for username, role, partner in [("w.coord", "coordinator", None), ("w.onderteken", "signatory", None),
                                     ("w.manager", "manager", None), ("w.assen", "partner", "gemeente-assen"),
                                     ("w.fg", "auditor", None)]:
@@ -103,7 +103,10 @@ def test_coordinator_partner_signatory_manager_journey(loaded, live_server, page
     page.check("#veld-items-0-withhold")  # nee, the betrokkene may see it
     page.fill("#veld-answered_by", "A. Jansen")
     page.click("button:has-text('Antwoord versturen')")
-    page.wait_for_load_state()
+    # The page after the answer, not the form still loaded: the answer is committed and the
+    # request carried on before the redirect (wait_for_load_state alone could return at once).
+    page.wait_for_url(lambda url: "verstuurd=1" in url)
+    assert "Uw antwoord is verstuurd." in page.inner_text("main")
     _look(page, "partner-verstuurd")
 
     # --- the coordinator records the decision

@@ -6,14 +6,13 @@ Failed attempts (a malformed, unknown, revoked or expired token) are counted per
 address and back off exactly like failed logins (web/throttle.py, the same settings); the
 first failure that locks is audited, attempts during a lock are refused without checking.
 """
-from datetime import date
 from typing import Optional
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from models import api_tokens, audit
+from models import api_tokens, audit, dutch_time
 from models.enums import Role
 from models.principal import Principal
 from web import throttle
@@ -54,7 +53,7 @@ def authenticate(db: Session, request: Request, token: Optional[str]) -> Princip
         raise ApiRefused(429, f"Te veel pogingen met een token dat niet werkt. Wacht {minutes} "
                               f"minu{'ut' if minutes == 1 else 'ten'} en probeer het dan opnieuw.",
                          {"Retry-After": str(wait)})
-    principal = api_tokens.authenticate(db, token, date.today())
+    principal = api_tokens.authenticate(db, token, dutch_time.today())
     if principal is None:
         locked = throttle.record_failure(db, key, settings.throttle_free_client, settings)
         reason = "malformed" if not api_tokens.TOKEN.match(token) else "refused"

@@ -1,6 +1,5 @@
 """The routes of ``/api/v1`` (see web/api/__init__.py). Each is a thin layer over
 models/portal.py, the same calls the portal's pages make."""
-from datetime import date
 from typing import Literal, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
@@ -8,7 +7,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from models import portal
+from models import dutch_time, portal
 from models.actions.common import ActionError
 from models.partner_answers import AnswerForm
 from models.portal import ForwardForm
@@ -44,7 +43,7 @@ def list_tasks(status: Optional[Literal["open", "answered"]] = Query(default=Non
                principal: Principal = Depends(api_partner), db: Session = Depends(get_db)):
     """Open en beantwoorde vragen, met de termijn, herinnering en melding aan de manager.
     Alleen kenmerken en datums: geen persoonsgegevens."""
-    rows = portal.task_rows(db, principal, date.today(), status=status, overdue=overdue, reference=reference)
+    rows = portal.task_rows(db, principal, dutch_time.today(), status=status, overdue=overdue, reference=reference)
     return TaskListOut(tasks=[TaskSummaryOut(
         id=r.uid, reference=r.reference, consultation_reference=r.consultation_reference,
         request_types=r.request_types, created_on=r.created_on, due_on=r.due_on, status=r.status,
@@ -59,7 +58,7 @@ def get_task(task_id: str = TASK_ID, principal: Principal = Depends(api_partner)
     contact bij het Zorg- en Veiligheidshuis en alleen de gegevens die uw organisatie gaf.
     Elke keer dat u een vraag opvraagt, staat in het logboek."""
     task = _task(db, principal, task_id)
-    view = portal.task_view(db, task, date.today())
+    view = portal.task_view(db, task, dutch_time.today())
     record_view(db, principal, "api.task", request_id=view.request_id, task=task.id)
     return _task_out(view)
 
@@ -115,7 +114,7 @@ def submit_answer(form: AnswerForm, task_id: str = TASK_ID, principal: Principal
     Een `note` is voor het Zorg- en Veiligheidshuis en komt niet in een brief."""
     task = _task(db, principal, task_id)
     try:
-        recorded, problems = portal.submit_answer(db, principal, task, form, date.today())
+        recorded, problems = portal.submit_answer(db, principal, task, form, dutch_time.today())
     except portal.AlreadyAnswered:
         db.rollback()
         raise HTTPException(status_code=409) from None
@@ -127,7 +126,7 @@ def submit_answer(form: AnswerForm, task_id: str = TASK_ID, principal: Principal
         return unprocessable(problems)
     db.commit()
     carry_on(recorded)
-    view = portal.task_view(db, task, date.today())
+    view = portal.task_view(db, task, dutch_time.today())
     return AnswerSubmittedOut(reference=view.consultation_reference, repeated=recorded.repeated,
                               detail=portal.next_steps(view))
 
@@ -141,7 +140,7 @@ def forward_request(form: ForwardForm, principal: Principal = Depends(api_partne
     betrokkene vraagt, en de gegevens van de betrokkene (en een vertegenwoordiger) zoals het
     formulier ze vraagt; verder niets. Hetzelfde verzoek twee keer wordt één keer vastgelegd."""
     try:
-        recorded, problems = portal.forward_request(db, principal, form, date.today())
+        recorded, problems = portal.forward_request(db, principal, form, dutch_time.today())
     except ActionError as exc:
         db.rollback()
         return error(422, one_line(exc))

@@ -1,13 +1,12 @@
 """Forwarding a request that reached a partner itself (models/portal.py ``forward_request``):
 the form, and the page with the ZVH's reference afterwards."""
-from datetime import date
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from models import portal
+from models import dutch_time, portal
 from models.actions.common import ActionError
 from models.enums import RequesterKind, RequestType, Role
 from models.letters.render import RIGHT_NOUNS
@@ -64,11 +63,11 @@ async def forward(request: Request, principal: Principal = Depends(partner_only)
 
 def _forward(db: Session, request: Request, principal: Principal, form: FormData):
     state = FormState.from_form(form, portal.FORWARD_LABELS)
-    parsed, problems = portal.parse_forward(data_of(form), date.today())
+    parsed, problems = portal.parse_forward(data_of(form), dutch_time.today())
     recorded = None
     try:
         if parsed is not None:
-            recorded, problems = portal.forward_request(db, principal, parsed, date.today())
+            recorded, problems = portal.forward_request(db, principal, parsed, dutch_time.today())
     except ActionError as exc:
         db.rollback()
         state.add_form_error(one_line(exc))

@@ -13,7 +13,6 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Optional
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -22,6 +21,7 @@ from sqlmodel import Session, select
 from models import audit, processing, processing_export
 from models.accounts import ROLE_NAMES
 from models.bsn import is_valid_bsn
+from models.dutch_time import AMSTERDAM
 from models.enums import Role
 from models.tables import DataSubject, ProcessingLogEntry
 from models.tables import Request as RequestRow
@@ -35,7 +35,6 @@ router = APIRouter()
 #: The FG only: the review of who processed a betrokkene's data is the FG's oversight, not
 #: the case work's (docs/decisions.md).
 fg = require_roles(Role.auditor)
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 PATH = "/verwerkingenlogboek"
 LABELS = {"reference": "Kenmerk van het verzoek", "bsn": "Burgerservicenummer (BSN) van de betrokkene"}
 FORMATS = {"json": "application/json", "csv": "text/csv"}

@@ -1,10 +1,9 @@
 """The start page: where a signed-in person begins. Counts only, no personal data (so no
 page-view audit event)."""
-from zoneinfo import ZoneInfo
-
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session
 
+from models.dutch_time import AMSTERDAM
 from models.enums import Role
 from models.principal import Principal
 from web import status
@@ -13,7 +12,6 @@ from web.db import get_db
 from web.templating import render
 
 router = APIRouter()
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 @router.get("/")

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from models import audit, partner_answers, portal, task_links
+from models import audit, dutch_time, partner_answers, portal, task_links
 from models.actions.common import ActionError
 from models.enums import Role
 from models.principal import Principal
@@ -69,7 +69,7 @@ NOTICES = {
 
 
 def _today() -> date:
-    return date.today()
+    return dutch_time.today()
 
 
 # ------------------------------------------------------------------ the list
