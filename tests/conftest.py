@@ -20,10 +20,19 @@ from sqlmodel import Session, SQLModel  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Tests that do not touch the test database run once, in the SQLite pass (not collected,
-# rather than skipped, in the PostgreSQL pass of scripts/test.sh).
+# rather than skipped, in the PostgreSQL pass of scripts/test.sh): the pure domain logic,
+# the region files, the letters rendered from them, the warm start's processes. None of
+# them asks for a database fixture (``engine``, ``db``), and none opens one otherwise.
 # The browser checks of the login and the pages' accessibility (web/test_browser.py) are the
 # same on either database; the journeys (web/test_*_journey.py) run on both.
-collect_ignore = ["test_product.py", "web/test_browser.py"] if os.environ.get("RECHTENLOKET_TEST_DATABASE_URL") else []
+WITHOUT_DATABASE = [
+    "test_product.py", "web/test_browser.py",
+    "regions", "test_bsn.py", "test_deadlines.py", "test_holidays.py", "test_lifecycle.py", "test_routing.py",
+    "test_dutch_time.py", "test_region_config.py", "test_cli_termijn.py", "test_cli_letters.py",
+    "test_letters_golden.py", "test_letters_legal.py", "test_letters_pdf.py", "test_letters_render.py",
+    "test_prefect_yaml.py", "test_warmstart.py", "test_warmworker.py",
+]
+collect_ignore = WITHOUT_DATABASE if os.environ.get("RECHTENLOKET_TEST_DATABASE_URL") else []
 # CI and developers have the shared material beside the clone (../shared).
 SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"
 
