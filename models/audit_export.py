@@ -22,9 +22,8 @@ from models.dutch_time import AMSTERDAM
 from models.tables import AuditEvent, Request
 from models.tables.common import utcnow
 
-LOCAL = AMSTERDAM
 
-# One Dutch label per action code. tests/test_audit_export.py checks that every code the
+# One Dutch label per action code. tests/test_cli_audit.py checks that every code the
 # application records has one.
 ACTION_LABELS = {
     "account.added": "Account aangemaakt",
@@ -97,7 +96,7 @@ class ExportRow:
 
     @property
     def local_time(self) -> str:
-        return self.at.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M:%S %Z")
+        return self.at.astimezone(AMSTERDAM).strftime("%Y-%m-%d %H:%M:%S %Z")
 
     @property
     def detail_text(self) -> str:
@@ -149,7 +148,7 @@ def _header(export: Export) -> list[tuple[str, str]]:
         ("Verzoek", export.reference),
         ("Id", export.request_id),
         ("Regio", export.region_id),
-        ("Gemaakt", export.made_at.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M:%S %Z")),
+        ("Gemaakt", export.made_at.astimezone(AMSTERDAM).strftime("%Y-%m-%d %H:%M:%S %Z")),
         ("Gebeurtenissen van dit verzoek", str(len(export.rows))),
         (VERDICT, export.verdict),
     ]
