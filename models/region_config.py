@@ -281,6 +281,36 @@ class RefusalGround(_Strict):
         return f"artikel 41 lid 1 onder {self.uavg} UAVG"
 
 
+class Mandate(_Strict):
+    """The mandate by which the region's signer takes a bestuursorgaan's decisions on requests
+    (Awb art. 10:1, 10:2): "een door de gemandateerde binnen de grenzen van zijn bevoegdheid
+    genomen besluit geldt als een besluit van de mandaatgever". The letter names the organ
+    above "namens dezen" (Awb art. 10:10). A general mandate is given in writing (Awb art.
+    10:5) and published (Awb art. 3:42): ``decree`` names that mandaatbesluit and
+    ``decided_on`` its date. Until both are recorded a reply with this organ's part cannot be
+    approved (models/letters/contacts.py); the region administrator fills them in (the DB
+    overlay keys ``partners.<slug>.mandate.decree`` and ``.decided_on``)."""
+
+    organ: str = Field(min_length=1)  # as above "namens dezen": "Het college van ... van X"
+    decree: str = Field(default=UNVERIFIED, min_length=1)  # title or reference of the mandaatbesluit
+    decided_on: str = Field(default=UNVERIFIED, min_length=1)  # ISO date (YYYY-MM-DD)
+
+    @model_validator(mode="after")
+    def _iso_date(self):
+        if not is_unverified(self.decided_on):
+            from datetime import date
+
+            try:
+                date.fromisoformat(self.decided_on.strip())
+            except ValueError:
+                raise ValueError(f"decided_on: {self.decided_on!r} is no date (YYYY-MM-DD)") from None
+        return self
+
+    @property
+    def recorded(self) -> bool:
+        return not any(is_unverified(v) for v in (self.organ, self.decree, self.decided_on))
+
+
 class PartnerNotification(_Strict):
     channel: NotificationChannel = NotificationChannel.file
     address: Optional[str] = None
@@ -299,6 +329,9 @@ class PartnerConfig(_Strict):
     bestuursorgaan: bool
     bestuursorgaan_rule: Rule
     bezwaar: Optional[PartnerBezwaar] = None  # required for a bestuursorgaan under the AVG
+    # How the signer decides for this bestuursorgaan (Awb art. 10:10): printed above
+    # "namens dezen" for its parts; missing or unverified blocks the approval of such a reply.
+    mandate: Optional[Mandate] = None
     notification: PartnerNotification = PartnerNotification()
 
     @model_validator(mode="after")
@@ -309,6 +342,8 @@ class PartnerConfig(_Strict):
             raise ValueError("bezwaar (addressee, address) is required for a bestuursorgaan")
         if not self.bestuursorgaan and self.bezwaar is not None:
             raise ValueError("bezwaar belongs to a bestuursorgaan only")
+        if self.mandate is not None and not (self.bestuursorgaan and self.regime == Regime.avg):
+            raise ValueError("mandate belongs to a bestuursorgaan under the AVG only")
         return self
 
     @property
@@ -411,6 +446,21 @@ class RegionConfig(_Strict):
             if p.slug == slug:
                 return p
         raise KeyError(f"onbekende partner {slug!r} in regio {self.id}")
+
+    def joint_partner(self) -> Optional[PartnerConfig]:
+        """The partner that is the body for joint decisions (``bezwaar.addressee``): the
+        bestuursorgaan partner with the same bezwaar addressee (Rotterdam: the college of
+        Rotterdam). Its mandate signs a decision taken for all controllers together, and in
+        Fryslân (``signatory.decides``) every decision. None while the body is unverified or
+        is no partner."""
+        if is_unverified(self.bezwaar.addressee):
+            return None
+        name = self.bezwaar.addressee.strip().casefold()
+        for p in self.partners:
+            if p.bestuursorgaan and p.regime == Regime.avg and p.bezwaar is not None \
+                    and p.bezwaar.addressee.strip().casefold() == name:
+                return p
+        return None
 
     def routing_body(self, target: RoutingTarget, unit: Optional[str]) -> Optional[RoutingBody]:
         """The body for a target and unit; a body without unit serves every unit (national)."""

@@ -82,8 +82,7 @@ def test_an_unverified_contact_detail_marks_the_letter(kind, region_id, regions)
     assert ("[nog niet bekend]" in html) == bool(keys) == (DEMO_MARK in html)
     possible = set(contacts.possible_keys(region, kind))
     ctx = sample_context(kind, region)
-    partner_keys = {f"{r.key}.address" for r in (ctx.remedies.bezwaar if ctx.remedies else [])} | {
-        f"{r.key}.addressee" for r in (ctx.remedies.bezwaar if ctx.remedies else [])}
+    partner_keys = set(contacts.remedy_keys(region, ctx.remedies)) if ctx.remedies else set()
     assert set(keys) <= possible | partner_keys
     assert set(keys) <= {line.split(": ", 1)[1].split(" ", 1)[0]
                          for line in contacts.unsendable(region, [kind]) + contacts.partner_problems(
@@ -95,12 +94,14 @@ def _verified_region(tmp_path, region_id="utrecht"):
     src = PROJECT_ROOT / "config" / "regions" / f"{region_id}.yaml"
     data = yaml.safe_load(src.read_text(encoding="utf-8"))
 
-    def fill(value):
+    def fill(value, key=None):
         if isinstance(value, dict):
-            return {k: fill(v) for k, v in value.items()}
+            return {k: fill(v, k) for k, v in value.items()}
         if isinstance(value, list):
             return [fill(v) for v in value]
-        return "Ingevuld 1, 1234 AB Test" if value == "unverified" else value
+        if value == "unverified":
+            return "2025-01-14" if key == "decided_on" else "Ingevuld 1, 1234 AB Test"
+        return value
 
     data = fill(data)
     path = tmp_path / "regions" / f"{region_id}.yaml"
@@ -143,8 +144,8 @@ def test_blocked_under_demo(regions):
 def test_the_signature_is_a_person_with_a_function_and_mandate_where_it_applies(regions):
     fryslan = html_of("inzage_besluit", regions["fryslan"])
     signature = fryslan[fryslan.index('id="signature"'):]
-    assert "Burgemeester en wethouders van Leeuwarden,<br>namens dezen," in signature
-    rotterdam = html_of("inzage_besluit", regions["rotterdam-rijnmond"])
+    assert "Het college van burgemeester en wethouders van Leeuwarden,<br>namens dezen," in signature
+    rotterdam = html_of("ontvangstbevestiging", regions["rotterdam-rijnmond"])  # no decision
     signature = rotterdam[rotterdam.index('id="signature"'):]
     assert "namens de verwerkingsverantwoordelijken," in signature and "namens dezen" not in signature
     assert "hoofd van het Zorg- en Veiligheidshuis Rotterdam-Rijnmond" in signature

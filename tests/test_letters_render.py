@@ -64,10 +64,18 @@ def test_every_kind_renders_for_every_region(kind, region_id, regions):
     assert "Met vriendelijke groet," in html
     signature = html[html.index('id="signature"'):]
     if KINDS[kind].signer == "signatory":
-        # a person with a function, on behalf of the controllers or in mandate (Awb 10:10)
-        assert e(region.signatory.on_behalf) in signature
+        # a person with a function, on behalf of the controllers or in mandate (Awb 10:10):
+        # a decision names every bestuursorgaan whose part it decides, "namens dezen"
         assert ('class="signer-name"' in signature) and ('class="signer"' in signature)
-        assert ("namens dezen" in signature) == region.signatory.mandate
+        remedies = sample_context(kind, region).remedies if KINDS[kind].decision else None
+        if remedies is not None and remedies.mandates:
+            for line in remedies.mandates:
+                if line.organ != "unverified":
+                    assert f"{e(line.organ)},<br>namens dezen," in signature, line
+            assert ("namens de" in signature and "verwerkingsverantwoordelijken" in signature) == remedies.others
+        else:
+            assert e(region.signatory.on_behalf) in signature
+            assert ("namens dezen" in signature) == region.signatory.mandate
         if region.signatory.function != "unverified":
             assert e(region.signatory.function) in signature
     else:

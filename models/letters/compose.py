@@ -108,10 +108,17 @@ def partner_configs(session: Session, region: RegionConfig, regs) -> list[Partne
     return list(out.values())
 
 
-def remedies(session: Session, request: Request, regs=None) -> c.Remedies:
-    """The remedies of a decision on these registrations (None: for all controllers together)."""
+def remedies(session: Session, request: Request, regs=None, granted_regs=()) -> c.Remedies:
+    """The remedies of a decision on these registrations (None: for all controllers together).
+    ``granted_regs``: the registrations whose part was granted in full; a partner all of whose
+    registrations are among them gets no remedy (issue 18 point 4)."""
     region = get_region(request.region_id)
-    return remedies_for(region, partner_configs(session, region, regs) if regs else None)
+    if not regs:
+        return remedies_for(region, None)
+    granted_ids = {r.id for r in granted_regs}
+    open_slugs = {p.slug for p in partner_configs(session, region, [r for r in regs if r.id not in granted_ids])}
+    partners = partner_configs(session, region, regs)
+    return remedies_for(region, partners, granted=[p for p in partners if p.slug not in open_slugs])
 
 
 def purposes(region: RegionConfig) -> list[str]:

@@ -76,6 +76,9 @@ def possible_keys(region: RegionConfig, kind_id: str) -> list[str]:
             keys.append(f"routing.bodies.{body.id}.address")
     if get_kind(kind_id).decision or kind_id == "doorverwijzing_betrokkene":
         keys += ["bezwaar.addressee", "bezwaar.address"]
+        joint = region.joint_partner()
+        if joint is not None:  # it signs the decisions for all controllers together, in mandate
+            keys += mandate_keys(region, joint.slug)
     return keys
 
 
@@ -84,10 +87,51 @@ def bad_keys(region: RegionConfig, keys: Iterable[str]) -> list[str]:
     return [key for key in dict.fromkeys(keys) if is_unverified(lookup(region, key))]
 
 
+#: The fields of a bestuursorgaan's mandate that must be recorded before its decision goes out.
+MANDATE_FIELDS = ("organ", "decree", "decided_on")
+
+
+def mandate_keys(region: RegionConfig, slug: str) -> list[str]:
+    """The keys of one partner's mandate (the whole ``mandate`` where it has none)."""
+    if region.partner(slug).mandate is None:
+        return [f"partners.{slug}.mandate"]
+    return [f"partners.{slug}.mandate.{f}" for f in MANDATE_FIELDS]
+
+
+def remedy_keys(region: RegionConfig, remedies) -> list[str]:
+    """The region keys the remedies and the signature of a decision print or rest on: the
+    bezwaar routes, and the mandate of every organ the signer signs for (Awb art. 10:10)."""
+    keys = []
+    for route in remedies.bezwaar:
+        keys += [f"{route.key}.addressee", f"{route.key}.address"]
+    for line in remedies.mandates:
+        if line.key is None:
+            keys.append("bezwaar.addressee")  # the body for joint decisions, no partner: named there
+        else:
+            keys += mandate_keys(region, line.key.split(".")[1])
+    return keys
+
+
 def message(region: RegionConfig, key: str) -> str:
     value = lookup(region, key)
     what = "ontbreekt" if value in (None, "", []) else "is nog niet bevestigd (unverified)"
-    return f"regio {region.id}: {key} {what}"
+    line = f"regio {region.id}: {key} {what}"
+    if key.startswith("partners.") and ".mandate" in key:
+        partner = region.partner(key.split(".")[1])
+        line += (
+            f": het mandaat van {_organ(partner)} ({partner.display_name}) aan de ondertekenaar is niet"
+            " vastgelegd (art. 10:10 Awb); een besluit van dit bestuursorgaan kan daarom niet worden"
+            " goedgekeurd. Vul het mandaatbesluit en de datum in op de regiopagina (beheerder); zie"
+            f" 'rechtenloket regions check {region.id}'"
+        )
+    return line
+
+
+def _organ(partner) -> str:
+    from models.letters.remedies import organ_of
+
+    organ = organ_of(partner)
+    return "het bestuursorgaan" if is_unverified(organ) else organ[:1].lower() + organ[1:]
 
 
 def problems(region: RegionConfig, keys: Iterable[str]) -> list[str]:
@@ -115,12 +159,14 @@ def blocked(region: RegionConfig, kinds: Optional[Iterable[str]] = None) -> list
 
 
 def partner_problems(region: RegionConfig, slugs: Iterable[str]) -> list[str]:
-    """The bezwaar routes of these partners (for decisions on their data)."""
+    """The bezwaar routes and the mandates of these partners (for decisions on their data):
+    a bestuursorgaan's decision is signed in its mandate (Awb art. 10:10)."""
     keys = []
     for slug in dict.fromkeys(slugs):
         partner = region.partner(slug)
         if partner.bestuursorgaan and partner.bezwaar is not None:
             keys += [f"partners.{slug}.bezwaar.addressee", f"partners.{slug}.bezwaar.address"]
+            keys += mandate_keys(region, slug)
     return problems(region, keys)
 
 
@@ -134,8 +180,7 @@ def letter_keys(kind_id: str, ctx) -> list[str]:
             keys.append(f"routing.bodies.{referral.body_id}.address")
     remedies = getattr(ctx, "remedies", None)
     if remedies is not None:
-        for route in remedies.bezwaar:
-            keys += [f"{route.key}.addressee", f"{route.key}.address"]
+        keys += remedy_keys(region, remedies)
     return keys
 
 

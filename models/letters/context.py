@@ -99,23 +99,46 @@ class BezwaarRoute(_Model):
     rule_article: Text  # why this organ is a bestuursorgaan, or the region's bezwaar article
 
 
-class Remedies(_Model):
-    """What the betrokkene can do against a decision: it follows who decided (issue 9 point 4).
+class MandateLine(_Model):
+    """A bestuursorgaan whose decision the signer signs in mandate (Awb art. 10:10): the
+    signature prints "<organ>, namens dezen," (issue 18 point 2)."""
 
-    ``bezwaar``: one route per bestuursorgaan that decided on a part. ``court_parts``: the parts
-    private partners decided (UAVG art. 35, verzoekschrift to the rechtbank); None: no such
-    parts. ``joint``: the decision was taken for all controllers together."""
+    organ: Text  # as above "namens dezen"; ``unverified`` prints as a placeholder (and blocks)
+    parts: list[Text] = Field(default_factory=list)  # whose data; empty: the whole decision
+    # The region key of the mandate ("partners.<slug>.mandate"), for the checks; None where the
+    # body for joint decisions is no partner (then ``bezwaar.addressee`` names it).
+    key: Optional[Text] = None
+
+
+class Remedies(_Model):
+    """What the betrokkene can do against a decision: it follows who decided (issue 9 point 4,
+    issue 18 points 2 and 4).
+
+    ``bezwaar``: one route per bestuursorgaan that decided on a part that was not granted in
+    full. ``court_parts``: such parts private partners decided (UAVG art. 35, verzoekschrift to
+    the rechtbank); None: no such parts. ``joint``: the decision was taken for all controllers
+    together. ``granted_parts``: parts granted in full, against which no remedy is offered.
+    ``mandates`` and ``others`` are the signature: the organs the signer signs for in mandate,
+    and whether it also signs for controllers that are no bestuursorgaan."""
 
     bezwaar: list[BezwaarRoute] = Field(default_factory=list)
     court_parts: Optional[list[Text]] = None
     joint: bool = False
+    granted_parts: list[Text] = Field(default_factory=list)
+    mandates: list[MandateLine] = Field(default_factory=list)
+    others: bool = False
     weeks: int = 6
 
     @model_validator(mode="after")
     def _at_least_one_route(self):
-        if not self.bezwaar and self.court_parts is None:
+        if not self.bezwaar and self.court_parts is None and not self.granted_parts:
             raise ValueError("een besluit heeft ten minste één rechtsmiddel")
         return self
+
+    @property
+    def granted_in_full(self) -> bool:
+        """Every part was granted in full: no remedy, only what to do if something is wrong."""
+        return self.routes == 0
 
     @property
     def court(self) -> bool:

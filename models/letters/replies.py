@@ -294,7 +294,8 @@ def _verzet(session, request, right, today, actor, redate) -> None:
         outcome=outcome, parts=parts, execution=execution,
         recipients_informed=[r.name for r in notice_recipients(session, request, RequestType.verzet)]
         if execution else [],
-        remedies=compose.remedies(session, request, [reg for reg, _ in decided]),
+        remedies=compose.remedies(session, request, [reg for reg, _ in decided],
+                                  granted_regs=[reg for reg, d in decided if d.outcome == DecisionOutcome.granted.value]),
     )
     compose.issue(session, request, "besluit_verzet", f"{REPLY_PREFIX}verzet", ctx, actor, send_now=False,
                   right=RequestType.verzet,
@@ -303,11 +304,13 @@ def _verzet(session, request, right, today, actor, redate) -> None:
 
 def _correction(session, request, right, today, actor, redate) -> None:
     rtype = RequestType(right.type)
-    items, regs = [], []
+    items, regs, granted_regs = [], [], []
     for reg, decision in affected(session, request, rtype):
         partner = session.get(Partner, reg.partner_id)
         granted = decision.outcome != DecisionOutcome.refused.value
         regs.append(reg)
+        if decision.outcome == DecisionOutcome.granted.value:
+            granted_regs.append(reg)
         items.append(c.ItemDecision(
             description=f"{reg.category}, geleverd door {compose_name(partner.name)} (casus {reg.casus_ref})",
             outcome=DecisionOutcome(decision.outcome),
@@ -321,7 +324,7 @@ def _correction(session, request, right, today, actor, redate) -> None:
         **compose.received(request), request_type=rtype, decisions=items,
         requested=REQUESTED[rtype] + (f' U schreef: "{right.statement}"' if right.statement else ""),
         recipients_informed=[r.name for r in notice_recipients(session, request, rtype)],
-        remedies=compose.remedies(session, request, regs),
+        remedies=compose.remedies(session, request, regs, granted_regs),
     )
     compose.issue(session, request, "besluit_correctie", f"{REPLY_PREFIX}{rtype.value}", ctx, actor, right=rtype,
                   send_now=False, redate=redate)

@@ -245,7 +245,7 @@ def _besluit_correctie(region, kind):
     gemeente, zorg = _gemeente(region).name, _zorg(region).name
     return c.BesluitCorrectieContext(
         **_base(region, kind, date(2026, 2, 27), their_letter_date=THEIR_LETTER,
-                remedies=remedies_for(region, [_gemeente(region), _zorg(region)])),
+                remedies=remedies_for(region, [_gemeente(region), _zorg(region)], granted=[_gemeente(region)])),
         received_on=RECEIVED,
         request_type=RequestType.correctie,
         requested=(
@@ -280,7 +280,7 @@ def _besluit_verzet(region, kind):
     gemeente, zorg = _gemeente(region), _zorg(region)
     return c.BesluitVerzetContext(
         **_base(region, kind, date(2026, 2, 27), their_letter_date=THEIR_LETTER,
-                remedies=remedies_for(region, [gemeente, zorg])),
+                remedies=remedies_for(region, [gemeente, zorg], granted=[gemeente])),
         received_on=RECEIVED,
         processing=f"het bespreken van uw situatie in {CASUS_A} en {CASUS_B}",
         situation=(

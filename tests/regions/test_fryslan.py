@@ -86,7 +86,15 @@ def test_signatory_is_the_college_of_the_zetelgemeente(config, seed_text):
     # in mandate ("namens dezen", Awb art. 10:10).
     seed = collapse(seed_text)
     assert "de zetelgemeente handelt een verzoek zoals bedoeld in artikel 18.3 a t/m d af" in seed
-    assert config.signatory.on_behalf == "Burgemeester en wethouders van Leeuwarden"
+    assert "het college van b&w van de gemeente leeuwarden" in seed
+    assert config.signatory.on_behalf == "Het college van burgemeester en wethouders van Leeuwarden"
+    # The decisions are signed in the Zetelgemeente's mandate (issue 18 point 2): the organ is
+    # in the seed, the mandaatbesluit to the signer is not, so it stays to be confirmed.
+    leeuwarden = config.partner("gemeente-leeuwarden")
+    assert config.joint_partner() == leeuwarden
+    assert leeuwarden.mandate.organ == config.signatory.on_behalf
+    assert leeuwarden.mandate.decree == "unverified" and leeuwarden.mandate.decided_on == "unverified"
+    assert "mandaat" not in seed.replace("gemandateerde politiechef", "")
     assert config.signatory.mandate is True and config.signatory.decides is True
     assert "art. 10:10 Awb" in config.signatory.rule.article
     assert config.bezwaar.weeks == 6
