@@ -23,7 +23,14 @@ from models.actions.answers import (
 )
 from models.actions.disclosures import DisclosureInput, record_disclosure
 from models.actions.decisions import DecisionInput, DeliberationInput, ExecutionInput, record_decision, record_execution
-from models.actions.identity import IdentityInput, record_identity
+from models.actions.identity import (
+    IdentityDoubtInput,
+    IdentityInput,
+    IdentityLapseInput,
+    record_identity,
+    record_identity_doubt,
+    record_identity_lapse,
+)
 from models.actions.intake import RegistrationInput, RequestInput, SubjectInput, add_registration, register_request
 from models.actions.replies import ExtensionInput, approve_replies, record_extension, send_replies
 from models.db import session_scope
@@ -56,11 +63,15 @@ class ScenarioRequest(_M):
     channel: str = "brief"
     representative: Optional[dict[str, Any]] = None
     statements: dict[RequestType, str] = Field(default_factory=dict)
+    # A balie request (in person at the desk): its identity check at intake (issue 18 point 3).
+    identity: Optional[dict[str, Any]] = None
 
 
 # The fields each event may carry besides "on" and "do" (docs/scenario.md).
 EVENT_FIELDS = {
     "verify_identity": {"method", "place", "checked_on", "officer", "document_type", "document_last_digits"},
+    "doubt_identity": {"reason", "explanation"},
+    "identity_lapse": set(),
     "answer": {"partner", "items", "answered_by", "note"},
     "answer_all": {"items", "answered_by", "note"},
     "sweep": set(),
@@ -74,12 +85,13 @@ EVENT_FIELDS = {
 }
 REQUIRED_FIELDS = {"explain": {"registration", "explanation"}, "establish_source": {"registration"},
                    "disclose": {"registration"}, "answer": {"partner"}, "extend": {"type", "reason"}, "decide": {"decisions"},
-                   "execute": {"type"}, "verify_identity": {"officer", "document_type", "document_last_digits"}}
+                   "execute": {"type"}, "verify_identity": {"officer", "document_type", "document_last_digits"},
+                   "doubt_identity": {"reason"}}
 
 
 class Event(_M):
     on: date
-    do: Literal["verify_identity", "answer", "answer_all", "sweep", "extend", "decide", "execute", "send",
+    do: Literal["verify_identity", "doubt_identity", "identity_lapse", "answer", "answer_all", "sweep", "extend", "decide", "execute", "send",
                 "explain", "establish_source", "disclose"]
     model_config = ConfigDict(extra="allow")
 
@@ -186,7 +198,8 @@ def _approve(s, request_id: str, _data: None, _actor: str, today: date):
 
 #: The action each kind of input is recorded with (models/actions/).
 ACTIONS: dict[str, Callable] = {
-    "identity": record_identity, "answer": record_answer, "extend": record_extension,
+    "identity": record_identity, "identity_doubt": record_identity_doubt, "identity_lapse": record_identity_lapse,
+    "answer": record_answer, "extend": record_extension,
     "decide": record_decision, "execute": record_execution, "approve": _approve, "send": _send,
     "explain": edit_explanation, "establish_source": establish_source,
     "disclose": lambda s, _request_id, data, actor, today: record_disclosure(s, data.region_id, data.input, actor,
@@ -216,6 +229,10 @@ def inputs(scenario: Scenario, s, request_id: str, reg_ids: list[int], event: Ev
         data.setdefault("place", region.identity.places[0])
         data.setdefault("checked_on", today)
         return [("identity", IdentityInput(**data))]
+    if event.do == "doubt_identity":
+        return [("identity_doubt", IdentityDoubtInput(recorded_on=today, **data))]
+    if event.do == "identity_lapse":
+        return [("identity_lapse", IdentityLapseInput(recorded_on=today))]
     if event.do in ("answer", "answer_all"):
         partners = [data.pop("partner")] if event.do == "answer" else _open_partners(s, request_id)
         overrides = {reg_ids[i["registration"]]: i for i in data.pop("items", [])}

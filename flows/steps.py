@@ -15,7 +15,9 @@ from models import recipients as recipients_log
 from models import task_links
 from models.actions.common import partner_row
 from models.deadlines import consultation_schedule
-from models.enums import ClockEventKind, RequestStatus, RequestType, TaskStatus
+from models import identity as identity_rules
+from models.actions.identity import lapse_due, lapse_identity
+from models.enums import Channel, ClockEventKind, DecisionOutcome, RequestStatus, RequestType, TaskStatus
 from models.holidays import add_working_days
 from models.letters import compose, replies
 from models.letters import context as c
@@ -26,7 +28,6 @@ from models.state import clocks, decree_days, registrations, rights, routing_pla
 from models.tables import ClockEvent, ConsultationTask, IdentityCheck, Partner, Referral, Request
 
 ACTOR = "system:flow"
-IDENTIFY_WITHIN_WORKING_DAYS = 10
 
 
 def _set_status(session: Session, request: Request, status: RequestStatus, today: date) -> None:
@@ -53,33 +54,55 @@ def _deadlines(session: Session, request: Request, today: date) -> list[c.TypeDe
 
 
 def acknowledge(session: Session, request: Request, today: date) -> None:
-    """Receipt letter with the deadline; invitation to identify; stop the clock if allowed."""
-    region = get_region(request.region_id)
+    """Receipt letter with the deadline. The clock keeps running (issue 18 point 3, AVG art.
+    12 lid 6): it stands still only once the coordinator records why the identity could not
+    yet be established (models/actions/identity.py ``record_identity_doubt``, which sends the
+    invitation). A balie request was identified at intake: the letter says so."""
     types = [RequestType(r.type) for r in rights(session, request.id)]
     verified = session.exec(select(IdentityCheck).where(IdentityCheck.request_id == request.id)).first()
     to = compose.requester_addressee(session, request)
     forwarded_by = session.get(Partner, request.received_by_partner_id).name if request.received_by_partner_id else None
-    if not verified and region.deadlines.suspend_for_identity:
-        session.add(ClockEvent(
-            request_id=request.id, kind=ClockEventKind.suspend.value, on_date=today,
-            reason="wacht op identificatie", recorded_by=ACTOR,
-        ))
-        session.flush()
     ack = c.OntvangstbevestigingContext(
         **compose.base(session, request, today, to, "ontvangstbevestiging"), **compose.received(request),
         request_types=types, deadlines=_deadlines(session, request, today), forwarded_by=forwarded_by,
         identity_check_needed=not verified,
+        identity_checked_at_desk=verified.checked_on if verified and request.channel == Channel.balie.value else None,
     )
     compose.issue(session, request, "ontvangstbevestiging", "ack", ack, ACTOR, send_now=True)
-    if not verified:
-        invite = c.UitnodigingIdentificatieContext(
-            **compose.base(session, request, today, to, "uitnodiging_identificatie"), **compose.received(request),
-            request_types=types,
-            identify_before=add_working_days(today, IDENTIFY_WITHIN_WORKING_DAYS, decree_days()),
-            representative=request.requester_kind != "betrokkene",
-        )
-        compose.issue(session, request, "uitnodiging_identificatie", "identity-invite", invite, ACTOR, send_now=True)
     _set_status(session, request, lifecycle.STATUS_AFTER[Step.acknowledge], today)
+
+
+def not_identified(session: Session, request: Request, today: date) -> None:
+    """The term of the invitation passed unused: a reasoned decision not to deal with the
+    request, for every right, with the remedies of a decision for all controllers together
+    (for a bestuursorgaan: Awb art. 4:5, buiten behandeling). It is a reply: approved and sent
+    by people, then the request closes with that outcome (not a lapse)."""
+    invites = session.exec(select(ClockEvent).where(
+        ClockEvent.request_id == request.id, ClockEvent.kind == ClockEventKind.suspend.value
+    ).order_by(ClockEvent.id)).all()
+    last = invites[-1]
+    region = get_region(request.region_id)
+    reason, explanation = identity_rules.decode_reason(last.reason)
+    sentence = identity_rules.reason_sentence(reason, explanation) or "Uit uw verzoek alleen konden wij niet opmaken dat het van u komt."
+    ctx = c.BuitenBehandelingContext(
+        **compose.base(session, request, today, compose.requester_addressee(session, request), "buiten_behandeling"),
+        **compose.received(request), remedies=compose.remedies(session, request),
+        request_types=[RequestType(r.type) for r in rights(session, request.id)],
+        invited_on=last.on_date,
+        identify_before=identity_rules.term_end(last.on_date, region.deadlines.identity_working_days, decree_days()),
+        doubt_reason=sentence,
+    )
+    compose.issue(session, request, "buiten_behandeling", f"{replies.REPLY_PREFIX}buiten_behandeling", ctx, ACTOR,
+                  send_now=False)
+    for r in rights(session, request.id):
+        if r.outcome is None:
+            r.outcome = DecisionOutcome.not_handled.value
+            r.decided_on = today
+            session.add(r)
+    session.flush()
+    audit.record(session, ACTOR, "request.not_handled", request.id, on=today,
+                 awb_4_5=ctx.bestuursorgaan)
+    _set_status(session, request, lifecycle.STATUS_AFTER[Step.not_identified], today)
 
 
 # ------------------------------------------------------------------ route
@@ -255,14 +278,17 @@ def reminders_due(session: Session, request: Request, today: date) -> bool:
     (statuses and dates only: the sweep asks this in a sealed read)."""
     tasks = session.exec(select(ConsultationTask).where(ConsultationTask.request_id == request.id,
                                                         ConsultationTask.status == TaskStatus.open.value)).all()
-    return any((today >= t.reminder_on and t.reminded_on is None) or (today >= t.escalation_on and t.escalated_on is None)
-               for t in tasks)
+    return lapse_due(session, request, today) is not None or any(
+        (today >= t.reminder_on and t.reminded_on is None) or (today >= t.escalation_on and t.escalated_on is None)
+        for t in tasks)
 
 
 def remind_and_escalate(session: Session, request: Request, today: date) -> dict:
-    """Reminders before and escalations after a consultation task's due date."""
+    """Reminders before and escalations after a consultation task's due date; and the term of
+    an identity invitation that passed unused (the next run drafts the decision)."""
     region = get_region(request.region_id)
     counts = {"reminders": 0, "escalations": 0}
+    lapse_identity(session, request, today, ACTOR)
     tasks = session.exec(select(ConsultationTask).where(ConsultationTask.request_id == request.id,
                                                         ConsultationTask.status == TaskStatus.open.value)).all()
     overdue = []
@@ -311,6 +337,7 @@ STEPS = {
     Step.route: route,
     Step.to_deliberation: to_deliberation,
     Step.after_decision: after_decision,
+    Step.not_identified: not_identified,
     Step.close: close,
 }
 MAX_STEPS = 20  # a guard: a request never needs more automatic steps than this in one run

@@ -11,7 +11,9 @@ are in docs/deadlines.md; in short:
 - extension (AVG art. 12(3)): receipt + three months, only with a reason recorded no later
   than the end of the first month (``extension_notice_by``); it extends the legal
   deadline only, the protocols provide none;
-- suspension: every suspended day on or before a deadline is added to it;
+- suspension: every suspended day on or before a deadline is added to it; a suspension is
+  only there because the coordinator recorded why the identity could not yet be established
+  (AVG art. 12 lid 6), never for a balie request (``channel``; models/identity.py);
 - counting: raw date = receipt + period + suspended days; then, if the raw date is a
   Saturday, Sunday or holiday, the deadline is the next working day (Atw art. 1;
   Reg. 1182/71 art. 3(4)). The holidays that caused a move are reported by name.
@@ -31,13 +33,14 @@ from typing import Optional
 
 from dateutil.relativedelta import relativedelta
 
-from models.enums import RequestType
+from models.enums import Channel, RequestType
 from models.holidays import (
     DecreeDay,
     add_working_days,
     count_working_days,
     move_to_working_day,
 )
+from models.identity import may_suspend
 from models.region_config import DeadlinePolicy
 
 
@@ -97,6 +100,9 @@ class ClockInput:
     execution_required: Optional[bool] = None
     consultations: tuple[ConsultationTask, ...] = ()
     decree_days: tuple[DecreeDay, ...] = ()
+    # How the request came in. A balie request had its identity check at intake: its clock
+    # never stands still for the identity (AVG art. 12 lid 6; models/identity.py).
+    channel: Optional[Channel] = None
 
 
 @dataclass(frozen=True)
@@ -346,6 +352,8 @@ def _validate_dates(inp: ClockInput) -> None:
         raise DeadlineError(f"ontvangstdatum {inp.received} ligt na de peildatum {inp.now}")
     if inp.suspensions and not inp.policy.suspend_for_identity:
         raise DeadlineError("deze regio schort de termijn niet op tijdens de identificatie")
+    if inp.suspensions and inp.channel is not None and not may_suspend(inp.channel):
+        raise DeadlineError("een verzoek aan de balie is bij de intake geïdentificeerd: de termijn staat niet stil")
     open_count = 0
     for s in inp.suspensions:
         if s.start < inp.received:

@@ -84,12 +84,29 @@ class DecisionOutcome(StrEnum):
     granted = "granted"
     partly = "partly"
     refused = "refused"
+    # The identity was never established within the term of the invitation (issue 18 point 3):
+    # the request is not dealt with (for a bestuursorgaan: Awb art. 4:5, buiten behandeling).
+    not_handled = "not_handled"
 
 
 class ClockEventKind(StrEnum):
-    suspend = "suspend"
-    resume = "resume"
+    suspend = "suspend"  # the coordinator recorded why the identity could not yet be established
+    resume = "resume"  # the identity was established
     extend = "extend"
+    # The term of the identity invitation passed unused: the clock runs again, and the request
+    # ends with a reasoned decision (issue 18 point 3).
+    no_identity = "no_identity"
+
+
+class IdentityDoubt(StrEnum):
+    """Why the identity could not yet be established from the request (AVG art. 12 lid 6:
+    "redenen heeft om te twijfelen"). The Dutch sentences are in models/identity.py."""
+
+    geen_vergelijking = "geen_vergelijking"
+    afwijkende_gegevens = "afwijkende_gegevens"
+    vertegenwoordiger = "vertegenwoordiger"
+    gevoelige_gegevens = "gevoelige_gegevens"
+    anders = "anders"
 
 
 class NotificationChannel(StrEnum):

@@ -4,8 +4,10 @@ The request's durable state is its status plus the rows around it. ``next_step``
 snapshot of that state and names the one automatic step to run, or the human event the
 request waits for. Flows run steps until a wait; the event's command starts the next run.
 
-    registered        -> acknowledge (receipt letter, identity invitation, clock stop)
-    awaiting_identity -> wait for the identity check, then route
+    registered        -> acknowledge (receipt letter; the clock keeps running)
+    awaiting_identity -> wait for the identity check, then route; where the coordinator
+                         recorded a doubt (invitation, clock stop) and its term passed
+                         unused: not_identified (a reasoned decision, then replying)
     consulting        -> open missing consultation tasks; wait for every answer
     deliberating      -> wait for the forum's decision
     executing         -> wait until every granted change is carried out
@@ -26,6 +28,7 @@ class Step(StrEnum):
     fan_out = "fan_out"
     to_deliberation = "to_deliberation"
     after_decision = "after_decision"
+    not_identified = "not_identified"
     close = "close"
 
 
@@ -75,13 +78,18 @@ class Snapshot:
     existing_consultation_rows: int
     rights: tuple[RightState, ...]
     replies_unsent: int  # reply letters drafted or approved but not sent
+    # The term of the identity invitation passed unused (a ``no_identity`` clock event,
+    # recorded by the daily sweep or the coordinator): the request ends with a decision.
+    identity_lapsed: bool = False
 
 
 def next_step(s: Snapshot) -> Step | Wait:
     if s.status == RequestStatus.registered:
         return Step.acknowledge
     if s.status == RequestStatus.awaiting_identity:
-        return Step.route if s.identity_verified else Wait.identity
+        if s.identity_verified:
+            return Step.route
+        return Step.not_identified if s.identity_lapsed else Wait.identity
     if s.status == RequestStatus.consulting:
         if s.existing_consultation_rows < s.planned_consultations:
             return Step.fan_out
@@ -105,6 +113,9 @@ def next_step(s: Snapshot) -> Step | Wait:
 STATUS_AFTER = {
     Step.acknowledge: RequestStatus.awaiting_identity,
     Step.to_deliberation: RequestStatus.deliberating,
+    # The identity was never established: the decision not to deal with the request is the
+    # answer to every right; it goes out like any reply (approval, four eyes, sending).
+    Step.not_identified: RequestStatus.replying,
     Step.close: RequestStatus.closed,
 }
 

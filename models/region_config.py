@@ -203,6 +203,10 @@ class DeadlinePolicy(_Strict):
     protocol_provides_extension: bool = False
     suspend_for_identity: bool  # does the clock stop while identification is awaited?
     suspend_rule: Rule
+    # The term the identity invitation gives (working days after the invitation). When it
+    # passes unused the request ends with a reasoned decision (Awb art. 4:5 lid 1: "binnen
+    # een door het bestuursorgaan gestelde termijn"); product choice, see docs/decisions.md.
+    identity_working_days: int = Field(default=10, ge=5, le=30)
     at_risk_working_days: int = Field(default=5, ge=0)
     consultation_working_days: int = Field(default=10, ge=1)
     reminder_working_days_before: int = Field(default=2, ge=0)

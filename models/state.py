@@ -7,9 +7,10 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from models.deadlines import Clock, ClockInput, ConsultationTask as TaskDue, Extension, Suspension, compute_clock
-from models.enums import ClockEventKind, DecisionOutcome, RequestStatus, RequestType, TaskStatus
+from models.enums import Channel, ClockEventKind, DecisionOutcome, RequestStatus, RequestType, TaskStatus
 from models.holiday_config import load_decree_days
 from models.holidays import DecreeDay
+from models.identity import decode_reason
 from models.lifecycle import RightState, Snapshot
 from models.region_config import get_region
 from models.routing import Item, RoutingPlan, plan_routing
@@ -85,6 +86,9 @@ def snapshot(session: Session, request: Request) -> Snapshot:
             for r in rights(session, request.id)
         ),
         replies_unsent=sum(letter.status != "sent" for letter in replies),
+        identity_lapsed=session.exec(select(ClockEvent.id).where(
+            ClockEvent.request_id == request.id, ClockEvent.kind == ClockEventKind.no_identity.value
+        )).first() is not None,
     )
 
 
@@ -92,13 +96,20 @@ def clock_events(session: Session, request_id: str) -> list[ClockEvent]:
     return list(session.exec(select(ClockEvent).where(ClockEvent.request_id == request_id).order_by(ClockEvent.id)))
 
 
+#: Events that make a stopped clock run again: the identity was established, or the term of
+#: the invitation passed unused (then the request ends with a decision; models/identity.py).
+RESTARTS = (ClockEventKind.resume.value, ClockEventKind.no_identity.value)
+
+
 def suspensions(events: list[ClockEvent]) -> tuple[Suspension, ...]:
+    """The suspensions the events record. A second doubt while the clock stands still (a new
+    invitation with a new term) does not stop it twice."""
     out: list[Suspension] = []
     start = None
     for ev in events:
         if ev.kind == ClockEventKind.suspend.value and start is None:
             start = ev.on_date
-        elif ev.kind == ClockEventKind.resume.value and start is not None:
+        elif ev.kind in RESTARTS and start is not None:
             out.append(Suspension(start, ev.on_date))
             start = None
     if start is not None:
@@ -112,12 +123,12 @@ def clock_input(session: Session, request: Request, right: RequestRight, now: da
     return build_clock_input(
         received=request.first_received_on, region_id=request.region_id, status=request.status, right=right,
         events=clock_events(session, request.id), tasks=[(t.due_on, t.status != TaskStatus.open.value) for t in tasks],
-        has_own_items=own, now=now,
+        has_own_items=own, now=now, channel=request.channel,
     )
 
 
 def build_clock_input(*, received: date, region_id: str, status: str, right, events, tasks, has_own_items: bool,
-                      now: date) -> ClockInput:
+                      now: date, channel: str | None = None) -> ClockInput:
     """The deadline engine's input for one right, from the rows around it (pure: the caller
     reads them). ``right`` and ``events`` are anything with the attributes of RequestRight and
     ClockEvent; ``tasks`` are (due date, answered) pairs. The migration that first fills the
@@ -139,7 +150,16 @@ def build_clock_input(*, received: date, region_id: str, status: str, right, eve
         execution_required=execution_needed(right.type, right.outcome, has_own_items, status),
         consultations=tuple(TaskDue(due, answered) for due, answered in tasks),
         decree_days=decree_days(),
+        channel=_checked_channel(channel, events),
     )
+
+
+def _checked_channel(channel: str | None, events) -> Channel | None:
+    """The channel for the engine's balie rule. A request whose clock was stopped before
+    issue 18 (every request then suspended at acknowledgement, balie ones too: its reason is
+    no doubt code) keeps the dates it was told: the rule is not applied to it afterwards."""
+    legacy = any(e.kind == ClockEventKind.suspend.value and decode_reason(e.reason)[0] is None for e in events)
+    return Channel(channel) if channel and not legacy else None
 
 
 def execution_required(session: Session, request: Request, right: RequestRight) -> bool | None:

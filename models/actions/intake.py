@@ -22,6 +22,7 @@ from models.actions.common import (
 from models.actions.inputs import (
     CATEGORY,
     DESCRIPTION,
+    LINE,
     STATEMENT,
     BirthDate,
     Day,
@@ -34,11 +35,12 @@ from models.actions.inputs import (
 from models.bsn import normalize_bsn
 from models.crypto import keyed_digest, keyed_digests, lookup_hash, lookup_hashes
 from models.enums import Channel, RequesterKind, RequestType, Role
+from models.identity import IDENTITY_AT_INTAKE
 from models.letters.contacts import blocked
 from models import keys  # noqa: F401  (the key type in rehashed_intake_key)
 from models.principal import NotAllowed, Principal
 from models.region_config import ConfigError, RegionConfig, get_region
-from models.tables import CaseRegistration, DataSubject, Representative, Request, RequestRight
+from models.tables import CaseRegistration, DataSubject, IdentityCheck, Representative, Request, RequestRight
 
 
 class SubjectInput(Input):
@@ -67,6 +69,18 @@ class RepresentativeInput(Input):
         return value
 
 
+class IntakeIdentityInput(Input):
+    """The identity check of a request made in person at the desk (balie), done at intake:
+    the facts the identity action records (models/actions/identity.py), on the day of receipt.
+    Never a copy of the document, only its type and last digits."""
+
+    method: text(32) = "in_persoon"
+    place: text(LINE)
+    officer: text(LINE)
+    document_type: str = Field(pattern=r"^(paspoort|identiteitskaart|rijbewijs|verblijfsdocument)$")
+    document_last_digits: str = Field(pattern=r"^[0-9A-Z]{2,4}$")
+
+
 class RequestInput(Input):
     region: text(64)
     subject: SubjectInput
@@ -78,6 +92,8 @@ class RequestInput(Input):
     representative: Optional[RepresentativeInput] = None
     # The betrokkene's own words per right: the grounds of a verzet, the correction asked for.
     statements: dict[RequestType, optional_text(STATEMENT)] = Field(default_factory=dict)
+    # Balie (in person at the desk): the identity check at intake, required there and only there.
+    identity: Optional[IntakeIdentityInput] = None
 
 
 class RegistrationInput(Input):
@@ -218,10 +234,29 @@ def _check(session: Session, data: RequestInput, region: RegionConfig, today: da
     reply_address = data.representative.address if data.representative else data.subject.address
     if not reply_address:
         raise ActionError("adres ontbreekt: zonder adres kan het antwoord niet worden verstuurd")
+    _check_intake_identity(data, region)
     stray = set(data.statements) - set(data.types)
     if stray:
         raise ActionError(f"toelichting bij een recht dat niet is gevraagd: {sorted(t.value for t in stray)}")
     return receiver
+
+
+def _check_intake_identity(data: RequestInput, region: RegionConfig) -> None:
+    """Issue 18 point 3: a balie request is identified at intake (and its clock never stops
+    for it); any other request is not: its identity is checked later, or the coordinator
+    records why it cannot yet be established."""
+    at_desk = data.channel in IDENTITY_AT_INTAKE and not data.received_by
+    if at_desk and data.identity is None:
+        raise ActionError("identity: een verzoek aan de balie krijgt de identiteitscontrole bij de intake; "
+                          "vul methode, plaats, medewerker, soort document en laatste tekens in")
+    if data.identity is None:
+        return
+    if not at_desk:
+        raise ActionError("identity: alleen een verzoek aan de balie krijgt de identiteitscontrole bij de intake; "
+                          "leg de controle daarna vast met 'rechtenloket request identity'")
+    if data.identity.method not in region.identity.methods:
+        allowed = ", ".join(region.identity.methods)
+        raise ActionError(f"identity.method: {data.identity.method!r} is in deze regio niet toegestaan (wel: {allowed})")
 
 
 def register_request(session: Session, data: RequestInput, principal: Principal, today: date,
@@ -239,6 +274,8 @@ def register_request(session: Session, data: RequestInput, principal: Principal,
     ikey = intake_key(data, key)
     content = data.model_dump(mode="json")
     content["types"] = sorted(set(content["types"]))  # the same rights, in whatever order
+    if content.get("identity") is None:  # as before issue 18: a repeat of an older registration
+        content.pop("identity", None)
     digest = keyed_digest("intake-content", canonical(content))
     earlier = previous(session, ikey)
     if earlier is not None:
@@ -285,10 +322,16 @@ def register_request(session: Session, data: RequestInput, principal: Principal,
             request_id=request.id, kind=rep.kind.value, name=rep.name, address=rep.address,
             proof_of_authority=rep.proof_of_authority,
         ))
+    if data.identity is not None:  # balie: checked at intake, on the day of receipt
+        session.add(IdentityCheck(request_id=request.id, checked_on=data.received_on, **data.identity.model_dump()))
     session.flush()
     audit.record(
         session, actor, "request.registered", request.id,
         region=region.id, types=[t.value for t in types], received_on=data.received_on,
         via_partner=data.received_by, representative=bool(data.representative),
     )
+    if data.identity is not None:
+        audit.record(session, actor, "identity.verified", request.id, method=data.identity.method,
+                     document_type=data.identity.document_type, checked_on=data.received_on,
+                     clock_resumed=False, at_intake=True)
     return finish(session, request, "register", ikey, actor, today, input_digest=digest)

@@ -368,7 +368,8 @@ class OntvangstbevestigingContext(_Received):
     request_types: list[RequestType] = Field(min_length=1)
     deadlines: list[TypeDeadline] = Field(min_length=1)  # per right: the protocol target
     forwarded_by: Optional[Text] = None  # the partner that received the request first
-    identity_check_needed: bool = True  # say that an invitation to identify follows
+    identity_check_needed: bool = True  # the identity is not yet established (say what happens)
+    identity_checked_at_desk: Optional[date] = None  # balie: checked at intake, on this day
 
     @model_validator(mode="after")
     def _deadline_after_receipt(self):
@@ -403,8 +404,12 @@ class UitnodigingIdentificatieContext(_Received):
     """Request to come and identify: where and what to bring come from region.identity."""
 
     request_types: list[RequestType] = Field(min_length=1)
-    identify_before: date  # "kom vóór ..."
+    identify_before: date  # the last day of the term: "kom uiterlijk op ..."
     representative: bool = False  # the requester acts for the betrokkene: bring proof
+    # Why the identity could not yet be established (AVG art. 12 lid 6; models/identity.py):
+    # the sentence of the recorded reason, or the coordinator's own text for "anders".
+    doubt_reason: Optional[Text] = None
+    earlier_invitation: bool = False  # a new invitation with a new term (the clock already stood still)
 
     @model_validator(mode="after")
     def _before_after_letter(self):
@@ -630,6 +635,31 @@ class KennisgevingOntvangersContext(LetterContext):
         if self.request_type not in ART19_TYPES:
             raise ValueError(f"request_type {self.request_type.value!r} valt niet onder art. 19 AVG")
         return self
+
+
+class BuitenBehandelingContext(_Received):
+    """The identity was never established within the term of the invitation (issue 18 point
+    3): a reasoned decision not to deal with the request, with its remedies. For the
+    bestuursorganen among the controllers this is the decision of Awb art. 4:5 lid 1 ("buiten
+    behandeling"); for the others the reasoned answer of AVG art. 12 lid 4."""
+
+    request_types: list[RequestType] = Field(min_length=1)
+    invited_on: date  # the (last) invitation to identify
+    identify_before: date  # the last day of its term
+    doubt_reason: Text  # why the identity could not be established from the request
+
+    @model_validator(mode="after")
+    def _term_passed(self):
+        if not self.invited_on < self.identify_before < self.letter_date:
+            raise ValueError("het besluit volgt pas na afloop van de termijn van de uitnodiging")
+        if self.remedies is None:
+            raise ValueError("een besluit heeft rechtsmiddelen nodig")
+        return self
+
+    @property
+    def bestuursorgaan(self) -> bool:
+        """A bestuursorgaan is among those who decided (a bezwaar route): Awb art. 4:5 applies."""
+        return bool(self.remedies and self.remedies.bezwaar)
 
 
 class GeenGegevensContext(_Received):

@@ -134,6 +134,11 @@ _KINDS = [
         "Meldt ontvangers dat gegevens zijn verbeterd, aangevuld, verwijderd of beperkt (art. 19 AVG).",
     ),
     LetterKind(
+        "buiten_behandeling", "Besluit: wij behandelen uw verzoek niet, uw identiteit is niet vastgesteld", _B,
+        True, c.BuitenBehandelingContext,
+        "Als de termijn van de uitnodiging om u te legitimeren ongebruikt is verstreken (art. 4:5 Awb).",
+    ),
+    LetterKind(
         "geen_gegevens", "Besluit: er zijn geen gegevens over u", _B, True, c.GeenGegevensContext,
         "Antwoord als er in het dossier geen gegevens over de betrokkene zijn.",
     ),

@@ -11,7 +11,8 @@ from typing import Callable
 
 from dateutil.relativedelta import relativedelta
 
-from models.enums import DecisionOutcome, PartnerKind, Regime, RequestType, RoutingTarget
+from models.enums import DecisionOutcome, IdentityDoubt, PartnerKind, Regime, RequestType, RoutingTarget
+from models.identity import DOUBT_SENTENCES
 from models.letters import compose
 from models.letters import context as c
 from models.letters.categories import REGIME_LABELS
@@ -189,6 +190,19 @@ def _uitnodiging_identificatie(region, kind):
         received_on=RECEIVED,
         request_types=[RequestType.inzage, RequestType.correctie],
         identify_before=date(2026, 2, 18),
+        doubt_reason=DOUBT_SENTENCES[IdentityDoubt.gevoelige_gegevens],
+    )
+
+
+def _buiten_behandeling(region, kind):
+    return c.BuitenBehandelingContext(
+        **_base(region, kind, date(2026, 2, 19), their_letter_date=THEIR_LETTER,
+                remedies=remedies_for(region, None)),
+        received_on=RECEIVED,
+        request_types=[RequestType.inzage, RequestType.correctie],
+        invited_on=date(2026, 2, 4),
+        identify_before=date(2026, 2, 18),
+        doubt_reason=DOUBT_SENTENCES[IdentityDoubt.gevoelige_gegevens],
     )
 
 
@@ -468,6 +482,7 @@ _BUILDERS: dict[str, Callable[[RegionConfig, LetterKind], c.LetterContext]] = {
     "ontvangstbevestiging": _ontvangstbevestiging,
     "uitnodiging_identificatie": _uitnodiging_identificatie,
     "termijn_na_identificatie": _termijn_na_identificatie,
+    "buiten_behandeling": _buiten_behandeling,
     "inzage_besluit": _inzage_besluit,
     "weigering": _weigering,
     "besluit_correctie": _besluit_correctie,
