@@ -375,7 +375,7 @@ def test_none_is_never_printed(regions):
 
 @pytest.mark.parametrize(
     "field, value",
-    [("subject_line", ""), ("subject_line", "   "), ("reference", ""), ("retention", " "), ("purposes", []), ("items", []), ("purposes", [""])],
+    [("subject_line", ""), ("subject_line", "   "), ("reference", ""), ("retention", " "), ("purposes", []), ("purposes", [""])],
 )
 def test_empty_required_field_is_rejected(field, value, regions):
     good = sample_context("inzage_besluit", regions["fryslan"])

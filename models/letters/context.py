@@ -432,9 +432,23 @@ class InzageBesluitContext(_Received):
     third_countries: Optional[Text] = None  # None: no transfer outside the EU
     retention: Text  # the period, or the criteria to determine it
     automated_decision_making: Optional[Text] = None  # None: none takes place
-    items: list[DataItem] = Field(min_length=1)  # an empty result is the geen_gegevens letter
-    withheld: list[WithheldPart] = Field(default_factory=list)  # partial refusal
+    # The items the betrokkene sees (the copy). Empty: every item is withheld, a full refusal of
+    # inzage. That is still this letter with items a-h: art. 41 lid 1 UAVG lifts a right only
+    # "voor zover" necessary, so only the copy and the withheld contents go (issue 18 point 1).
+    items: list[DataItem] = Field(default_factory=list)
+    withheld: list[WithheldPart] = Field(default_factory=list)  # partial or full refusal
     referrals: list[Referral] = Field(default_factory=list)  # police/OM parts sent on
+
+    @model_validator(mode="after")
+    def _something_decided(self):
+        if not self.items and not self.withheld:
+            raise ValueError("items en withheld zijn beide leeg: dat is de brief geen_gegevens")
+        return self
+
+    @property
+    def nothing_given(self) -> bool:
+        """Every item is withheld: no copy, no annex (the overview a-h stays)."""
+        return not self.items
 
     def numbered_items(self) -> list[tuple[int, DataItem]]:
         """The items in annex order (by casus, then supplier), numbered from 1."""
@@ -453,7 +467,10 @@ class InzageBesluitContext(_Received):
 
 
 class WeigeringContext(_Received):
-    """(Partial) refusal, written and reasoned per withheld part."""
+    """(Partial) refusal, written and reasoned per withheld part: the standard refusal of a right
+    the region's protocol does not provide. Never inzage: a refusal of inzage is an
+    ``InzageBesluitContext`` with every item withheld, which keeps items a-h (art. 15 lid 1 AVG;
+    art. 41 lid 1 UAVG allows a restriction only "voor zover" necessary)."""
 
     request_type: RequestType
     full: bool  # True: nothing is provided; False: the rest is provided (provided_summary)
@@ -463,6 +480,9 @@ class WeigeringContext(_Received):
 
     @model_validator(mode="after")
     def _summary_when_partial(self):
+        if self.request_type == RequestType.inzage:
+            raise ValueError("een weigering van inzage is een inzage_besluit met alle gegevens achtergehouden "
+                             "(artikel 15 lid 1 AVG, artikel 41 lid 1 UAVG)")
         if not self.full and not self.provided_summary:
             raise ValueError("provided_summary is verplicht bij een gedeeltelijke weigering")
         if self.full and self.provided_summary:

@@ -235,23 +235,17 @@ def _inzage(session, request, right, today, actor, redate) -> None:
     to = compose.requester_addressee(session, request)
     key = f"{REPLY_PREFIX}{rtype.value}"
     remedies = compose.remedies(session, request, own)
-    if shown:
-        ctx = c.InzageBesluitContext(
-            **compose.base(session, request, today, to, "inzage_besluit"), **compose.received(request),
-            purposes=compose.purposes(region),
-            data_categories=categories(session, request, set(withheld_map)),
-            recipients=recipient_lines(session, request),
-            retention=compose.retention(region), items=shown, withheld=withheld,
-            referrals=referrals(session, request), remedies=remedies,
-        )
-        compose.issue(session, request, "inzage_besluit", key, ctx, actor, send_now=False, redate=redate, right=rtype)
-    else:
-        ctx = c.WeigeringContext(
-            **compose.base(session, request, today, to, "weigering"), **compose.received(request),
-            request_type=rtype, full=True, withheld=withheld, referrals=referrals(session, request),
-            remedies=remedies,
-        )
-        compose.issue(session, request, "weigering", key, ctx, actor, send_now=False, redate=redate, right=rtype)
+    # Also when every item is withheld: a refusal of inzage is an inzage decision with items a-h
+    # (art. 15 lid 1 AVG); art. 41 lid 1 UAVG restricts only "voor zover" necessary.
+    ctx = c.InzageBesluitContext(
+        **compose.base(session, request, today, to, "inzage_besluit"), **compose.received(request),
+        purposes=compose.purposes(region),
+        data_categories=categories(session, request, set(withheld_map)),
+        recipients=recipient_lines(session, request),
+        retention=compose.retention(region), items=shown, withheld=withheld,
+        referrals=referrals(session, request), remedies=remedies,
+    )
+    compose.issue(session, request, "inzage_besluit", key, ctx, actor, send_now=False, redate=redate, right=rtype)
 
 
 def _verzet(session, request, right, today, actor, redate) -> None:

@@ -237,21 +237,24 @@ def _inzage_besluit(region, kind):
 
 
 def _weigering(region, kind):
+    """The standard refusal of a right the region's protocol does not provide (no region lacks
+    one today but portability, which has its own letter): an inzage refusal is an inzage_besluit."""
+    rtype = RequestType.beperking
+    rule = region.rights[rtype].rule
     return c.WeigeringContext(
-        **_base(
-            region, kind, date(2026, 2, 26),
-            their_letter_date=THEIR_LETTER,
-            subject_line="Besluit op uw verzoek om inzage: gedeeltelijke weigering",
-            remedies=remedies_for(region, [_gemeente(region)]),
-        ),
+        **_base(region, kind, date(2026, 2, 26), their_letter_date=THEIR_LETTER,
+                remedies=remedies_for(region, None)),
         received_on=RECEIVED,
-        request_type=RequestType.inzage,
-        full=False,
-        withheld=[_withheld(region)],
-        provided_summary=(
-            "De andere gegevens krijgt u wel. Die staan in ons besluit op uw verzoek om inzage "
-            "van dezelfde datum."
-        ),
+        request_type=rtype,
+        full=True,
+        withheld=[c.WithheldPart(
+            description="Uw verzoek om beperking",
+            ground_label="dit recht staat niet in het protocol van deze regio",
+            ground_plain="dit recht geldt niet bij de samenwerking in deze regio",
+            ground_law="beperking",
+            ground_article=rule.article,
+            motivation="Het protocol van deze regio voorziet hier niet in.",
+        )],
     )
 
 
