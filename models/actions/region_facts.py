@@ -108,8 +108,8 @@ def save_group(session: Session, principal: Principal, region_id: str, group_id:
                values: Mapping[str, str], today: date) -> Saved:
     """Check, then write the values of one group (field name = key -> what was typed).
 
-    A field left empty while its value is still unknown stays unknown; a value left as it
-    is, is confirmed. NotAllowed for anyone but an administrator of the region, LookupError
+    A field left empty (or as the form showed it) while its value is still unknown stays
+    unknown; a known value left as it is, is confirmed. NotAllowed for anyone but an administrator of the region, LookupError
     for an unknown group, FactsRefused with the reasons per field; the caller commits."""
     actor = authorise(principal, region_id, *ADMINISTRATORS)
     base = file_region(region_id)
@@ -131,9 +131,10 @@ def save_group(session: Session, principal: Principal, region_id: str, group_id:
             if status.state != region_facts.OPEN:
                 errors[spec.key] = "mag niet leeg zijn: laat de waarde staan als die klopt"
             continue
-        if status.state != region_facts.OPEN and _same(raw, status.value):
-            chosen[spec.key] = (status.value, CONFIRMED)  # as it is: from the reviewed file, or kept before
-            continue
+        if _same(raw, status.value):
+            if status.state != region_facts.OPEN:  # as it is: from the reviewed file, or kept before
+                chosen[spec.key] = (status.value, CONFIRMED)
+            continue  # still unknown and not touched (the known lines of an address): stays open
         try:
             value = clean(spec, raw, today)
         except FactInvalid as exc:

@@ -60,9 +60,13 @@ def overview(request: Request, region_id: str, principal: Principal = Depends(ad
     names = {actor: who(db, actor) for f in stored.values() for actor in (f.confirmed_by, f.changed_by)}
     saved = request.query_params.get("opgeslagen", "")[:120]
     saved_group = region_facts.group(region, saved) if saved else None
+    found = blockers(region)
+    by_group: dict = {}  # group title -> its blockers, in page order
+    for blocker in found:
+        by_group.setdefault(blocker.group_title, []).append(blocker)
     return render(request, "region.html.j2", region=region, groups=region_facts.statuses(region, stored),
-                  blockers=blockers(region), names=names, demo=get_settings().demo, saved=saved_group,
-                  skipped=skipped_facts(region_id))
+                  blockers=found, blocking_groups=list(by_group.items()), names=names, demo=get_settings().demo,
+                  saved=saved_group, skipped=skipped_facts(region_id))
 
 
 def _group_or_404(region, group_id: str):
