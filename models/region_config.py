@@ -655,10 +655,17 @@ def _with_facts(base: dict[str, RegionConfig]) -> dict[str, RegionConfig]:
 
         generation = state.generation
         try:
-            with get_engine().connect() as conn:
+            engine = get_engine()
+            with engine.connect() as conn:
                 stamps = _read_stamps(conn)  # first: see "Why no race" above
                 unchanged = state.base is base and stamps == state.stamps
                 facts = {} if unchanged or not stamps else _read_facts(conn)
+                if engine.dialect.name == "sqlite":
+                    # A SQLite connection is cheap to open (no server): close it rather than
+                    # keep it idle in the pool between looks, so no connection of ours holds the
+                    # file's WAL index open while the file is checkpointed, restored or
+                    # replaced (``rechtenloket backup restore``, the test suite's resets).
+                    conn.invalidate()
         except SQLAlchemyError as exc:
             if not state.warned:
                 # A database without the tables (not migrated yet) is expected before ``init``.
