@@ -105,7 +105,7 @@ def test_every_decision_carries_its_remedies_and_no_other_letter_does(region_id,
             assert "Bezwaar is iets anders dan verzet" in visible
             assert "voorlopige voorziening" in visible
             assert e(ctx.reference) in html
-        assert ("artikel 35 UAVG" in visible) == ctx.remedies.court, kind.id
+        assert ("artikel 35 lid 2 en 4 UAVG" in visible) == ctx.remedies.court, kind.id
         if ctx.remedies.court:
             assert "verzoekschrift" in visible and "geen advocaat nodig" in visible
 
@@ -118,7 +118,7 @@ def test_fryslan_decides_as_a_bestuursorgaan_for_every_part(regions):
         assert [r.addressee for r in ctx.remedies.bezwaar] == [region.bezwaar.addressee]
         assert ctx.remedies.court is False
         visible = text_of(render_html(kind.id, ctx))
-        assert "artikel 35 UAVG" not in visible and "Gemeente Leeuwarden Postbus 21000 8900 JA Leeuwarden" in visible
+        assert "artikel 35 lid 2 en 4 UAVG" not in visible and "Gemeente Leeuwarden Postbus 21000 8900 JA Leeuwarden" in visible
 
 
 def test_remedies_follow_who_decided(regions):

@@ -24,7 +24,7 @@ from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from models.enums import DecisionOutcome, RequestType, RoutingTarget
-from models.region_config import RegionConfig, RoutingBody
+from models.region_config import UNVERIFIED, RegionConfig, RoutingBody
 
 #: A text that must not be empty (leading/trailing whitespace is removed first).
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -97,6 +97,20 @@ class BezwaarRoute(_Model):
     parts: list[Text] = Field(default_factory=list)  # whose data it covers; empty: the whole decision
     key: Text  # region key of the route ("bezwaar" or "partners.<slug>.bezwaar"), for the checks
     rule_article: Text  # why this organ is a bestuursorgaan, or the region's bezwaar article
+
+    @property
+    def named(self) -> bool:
+        """The organ is known. While it is not (the region has not chosen its body for joint
+        decisions, ``unverified``), the letter speaks of "dat overheidsorgaan" and shows the
+        placeholder once, in the address, never as the object of a sentence."""
+        return self.addressee.strip() != UNVERIFIED
+
+    @property
+    def address_block(self) -> list[str]:
+        """The address as printed: an unknown organ's name line is the placeholder."""
+        if self.named or any(line.strip() == UNVERIFIED for line in self.address_lines):
+            return list(self.address_lines)
+        return [UNVERIFIED, *self.address_lines]
 
 
 class MandateLine(_Model):
