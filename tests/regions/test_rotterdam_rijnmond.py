@@ -8,7 +8,7 @@ import re
 import pytest
 
 from models.enums import PartnerKind, Regime, RequestType
-from tests.regions.conftest import assert_partner, collapse
+from tests.regions.conftest import assert_joint_body, assert_mandates, assert_partner, collapse
 
 REGION_ID = "rotterdam-rijnmond"
 
@@ -171,3 +171,14 @@ def test_retention_and_refusal_grounds(config, seed_text):
     assert config.refusal_ground("e").label == "de bescherming van de betrokkene of van de rechten en vrijheden van anderen"
     assert config.complaint.zvh is True  # 16.5 f: "bij het Zorg- en Veiligheidshuis en bij de AP"
     assert "bij het zorg- en veiligheidshuis en bij de autoriteit persoonsgegevens" in seed
+
+
+def test_mandates_and_the_body_for_joint_decisions(config, seed_text):
+    """Issue 18 points 2 and 4. The hoofd answers "namens de verwerkingsverantwoordelijke"
+    (PP 18.5) and falls under the gemeente Rotterdam (Conv. 12.2): the college of Rotterdam is
+    the body for joint decisions, signed in its mandate. No mandaatbesluit in the seed."""
+    seed = collapse(seed_text)
+    assert "verstrekt het hoofd namens de verwerkingsverantwoordelijke" in seed
+    assert "valt onder de verantwoordelijkheid van de gemeente rotterdam" in seed
+    assert_mandates(config, seed_text, named_in_seed={"nifp": "N.I.F.P."})
+    assert_joint_body(config, "gemeente-rotterdam")
