@@ -153,14 +153,16 @@ def test_a_part_granted_in_full_gets_no_route(regions):
     visible = text_of(render_with("besluit_correctie", region, r))
     assert "Over de gegevens van Altrecht hebben wij uw verzoek helemaal toegewezen." in visible
     assert "verzoekschrift" not in visible and "artikel 262" not in visible
-    assert "Over deze gegevens besliste het college van burgemeester en wethouders van Utrecht." in visible
+    # one route: no heading above it, so the sentence names the parts it covers
+    assert ("Over de gegevens van gemeente Utrecht besliste het college van burgemeester en wethouders "
+            "van Utrecht.") in visible
     # the other way round: the organ granted in full, the private partner refused
     r = remedies_for(region, [gemeente, altrecht], granted=["gemeente-utrecht"])
     assert r.bezwaar == [] and r.court_parts == ["Altrecht"] and r.granted_parts == ["gemeente Utrecht"]
     html = render_with("besluit_correctie", region, r)
     visible = text_of(html)
     assert "bezwaarschrift" not in visible
-    assert "Over uw gegevens besliste Altrecht. Dat is geen overheidsorgaan." in visible
+    assert "Over de andere gegevens besliste Altrecht. Dat is geen overheidsorgaan." in visible
     # the organ still signs its part in mandate, although no route runs against it
     assert [m.organ for m in r.mandates] == ["Het college van burgemeester en wethouders van Utrecht"]
     signature = signature_of(html)
