@@ -152,3 +152,20 @@ def test_an_answer_about_an_item_the_partner_did_not_supply_says_nothing_about_i
     with pytest.raises(ValidationError):
         ItemAnswerInput(registration_id=1, special_category="gezondheid")
     assert ItemAnswerInput(registration_id=1, special_category="special").special_category == SpecialCategory.special
+
+
+def test_the_issues_case_in_the_shipped_example(loaded):
+    """Hollands Midden: "Crisisopname van twee weken" from GGZ Rivierduinen under "Gegevens over
+    zorg" is health data by the supplier's kind; De Binnenvest (filed as zorg) says its night
+    shelter stay is none of these, and its answer wins."""
+    from flows import scenario as sc
+    from flows.advance import advance_directly, sweep_directly
+
+    played = sc.play(sc.load(PROJECT_ROOT / "examples" / "hollands-midden-inzage-verlenging.json"),
+                     advance=advance_directly, sweep=sweep_directly)
+    b = _item_b(text(letters(played["id"])["reply:inzage"].html))
+    assert "Gegevens over zorg (een bijzonder gegeven: over uw gezondheid)" in b
+    assert "Gegevens over wonen (" not in b and "Gegevens over wonen" in b
+    assert "Gegevens over wonen en inkomen (" not in b  # the gemeente's: none by its kind
+    assert "Gegevens over het gezin (" not in b and "Gegevens over het gezin. Dit deel krijgt u niet" in b
+    assert "Gegevens van de politie (een strafrechtelijk gegeven)" in b
