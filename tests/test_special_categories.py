@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from sqlmodel import select
 
 from models.db import session_scope
-from models.enums import PartnerKind, Regime, SpecialCategory
+from models.enums import PartnerKind, Regime, RequestType, SpecialCategory
 from models.letters.categories import default_in, mark_of, strictest, supplier_default
 from models.region_config import PartnerConfig, load_regions
 from models.tables import ItemAnswer
@@ -169,3 +169,19 @@ def test_the_issues_case_in_the_shipped_example(loaded):
     assert "Gegevens over wonen en inkomen (" not in b  # the gemeente's: none by its kind
     assert "Gegevens over het gezin (" not in b and "Gegevens over het gezin. Dit deel krijgt u niet" in b
     assert "Gegevens van de politie (een strafrechtelijk gegeven)" in b
+
+
+def test_the_consultation_letter_asks_what_each_item_is(regions):
+    from models.letters.render import render_html
+    from models.letters.samples import sample_context
+    from tests.readability import MAX_WORDS, readability
+
+    for region in regions.values():
+        ctx = sample_context("consultatieverzoek", region)
+        html = render_html("consultatieverzoek", ctx)
+        assert "inzage" in [t.value for t in ctx.request_types]
+        assert "Is een gegeven een bijzonder gegeven" in text(html)
+        longest, sentence = readability(html).longest
+        assert longest <= MAX_WORDS, sentence
+        correction_only = type(ctx)(**{**dict(ctx), "request_types": [RequestType.correctie]})
+        assert "bijzonder gegeven" not in text(render_html("consultatieverzoek", correction_only))
