@@ -12,7 +12,7 @@ from typing import Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from models.enums import NotificationChannel, PartnerKind, Regime, RequestType, RoutingTarget
+from models.enums import NotificationChannel, PartnerKind, Regime, RequestType, RoutingTarget, SpecialCategory
 
 
 class ConfigError(ValueError):
@@ -336,6 +336,12 @@ class PartnerConfig(_Strict):
     # How the signer decides for this bestuursorgaan (Awb art. 10:10): printed above
     # "namens dezen" for its parts; missing or unverified blocks the approval of such a reply.
     mandate: Optional[Mandate] = None
+    # What this partner's data are unless its answer says otherwise about an item, for item b
+    # of the inzage reply (health, special, criminal or none; models/letters/categories.py).
+    # Unset: by ``kind`` (zorg: health; reclassering: criminal; others: none). Set it where the
+    # kind does not tell: a justitiële inrichting (criminal), a welfare organisation filed as
+    # zorg (none).
+    special_by_default: Optional[SpecialCategory] = None
     notification: PartnerNotification = PartnerNotification()
 
     @model_validator(mode="after")
@@ -348,6 +354,9 @@ class PartnerConfig(_Strict):
             raise ValueError("bezwaar belongs to a bestuursorgaan only")
         if self.mandate is not None and not (self.bestuursorgaan and self.regime == Regime.avg):
             raise ValueError("mandate belongs to a bestuursorgaan under the AVG only")
+        if self.special_by_default is not None and self.regime != Regime.avg:
+            raise ValueError("special_by_default belongs to a partner under the AVG only "
+                             "(police and OM data are always criminal data)")
         return self
 
     @property

@@ -190,9 +190,10 @@ class Category(_Model):
     """A category of data processed (item b), also when withheld or police/OM data."""
 
     label: Text
-    # "art9": special category (AVG art. 9, e.g. health); "art10": criminal convictions and
-    # offences (AVG art. 10).
-    mark: Optional[Literal["art9", "art10"]] = None
+    # What the data are (models/letters/categories.py): "health" (AVG art. 4(15), art. 9),
+    # "special" (another special category of AVG art. 9), "criminal" (criminal convictions and
+    # offences, AVG art. 10).
+    mark: Optional[Literal["health", "special", "criminal"]] = None
     note: Optional[Text] = None  # e.g. "u krijgt dit deel niet", "de politie beslist hierover"
 
 

@@ -12,10 +12,10 @@ from sqlmodel import Session, select
 
 from models import recipients as recipients_log
 from models.actions.decisions import affected
-from models.enums import DecisionOutcome, Regime, RequestType, RoutingTarget
+from models.enums import DecisionOutcome, PartnerKind, Regime, RequestType, RoutingTarget
 from models.letters import compose
 from models.letters import context as c
-from models.letters.categories import REGIME_LABELS, mark_of
+from models.letters.categories import REGIME_LABELS, default_in, mark_of, strictest
 from models.region_config import get_region, running_name
 from models.state import registrations, rights
 
@@ -173,7 +173,11 @@ def withheld_items(session: Session, request: Request) -> dict[int, tuple[str, s
 
 def categories(session: Session, request: Request, withheld: set[int]) -> list[c.Category]:
     """Item b: every category processed, the withheld ones too; police and OM data only by
-    their regime, never their own category text."""
+    their regime, never their own category text. Each marked by what its items are: the
+    supplier's answer about the item, else the supplier's default (models/letters/categories.py);
+    a category whose items are marked differently shows the strictest mark."""
+    region = get_region(request.region_id)
+    answers = _answers(session, request)
     out: dict[str, c.Category] = {}
     for reg in registrations(session, request):
         partner = session.get(Partner, reg.partner_id)
@@ -181,14 +185,19 @@ def categories(session: Session, request: Request, withheld: set[int]) -> list[c
         if regime != Regime.avg:
             label = REGIME_LABELS[regime]
             who = "De politie" if regime == Regime.wpg else "Het Openbaar Ministerie"
-            out.setdefault(label, c.Category(label=label, mark="art10",
+            out.setdefault(label, c.Category(label=label, mark="criminal",
                                              note=f"{who} beslist zelf over inzage in deze gegevens."))
             continue
-        mark = mark_of(reg.category, regime, partner.kind)
+        answer = answers.get(reg.id)
+        said = answer.special_category if answer is not None and answer.supplied_by_us else None
+        mark = mark_of(regime, PartnerKind(partner.kind), special=said,
+                       default=default_in(region, partner.slug, PartnerKind(partner.kind)))
         note = "Dit deel krijgt u niet; zie hieronder." if reg.id in withheld else None
         current = out.get(reg.category)
-        if current is None or (note is None and current.note):  # a shown item wins over a withheld one
-            out[reg.category] = c.Category(label=reg.category, mark=mark, note=note)
+        if current is not None:
+            mark = strictest(mark, current.mark)
+            note = note if current.note else None  # a shown item wins over a withheld one
+        out[reg.category] = c.Category(label=reg.category, mark=mark, note=note)
     return sorted(out.values(), key=lambda x: (x.label in REGIME_LABELS.values(), x.label.casefold()))
 
 

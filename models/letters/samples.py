@@ -212,11 +212,11 @@ def _inzage_besluit(region, kind):
     from models.letters.replies import meeting_phrase
     categories = [
         c.Category(label="Gegevens over wonen en de buurt"),
-        c.Category(label="Gegevens over zorg en hulpverlening", mark="art9"),
+        c.Category(label="Gegevens over zorg en hulpverlening", mark="health"),
         c.Category(label="Naam, adres en geboortedatum"),
         c.Category(label="Plan van aanpak"),
         c.Category(label=WITHHELD_CATEGORY, note="Dit deel krijgt u niet; zie hieronder."),
-        c.Category(label=REGIME_LABELS[Regime.wpg], mark="art10",
+        c.Category(label=REGIME_LABELS[Regime.wpg], mark="criminal",
                    note="De politie beslist zelf over inzage in deze gegevens."),
     ]
     return c.InzageBesluitContext(

@@ -25,7 +25,8 @@ from models.actions.identity import IdentityInput, record_identity
 from models.actions.letters import LetterTextInput, edit_letter_text
 from models.actions.replies import ExtensionInput, approve_replies, record_extension, send_replies, \
     withdraw_approval
-from models.enums import RequestType, Role
+from models.enums import PartnerKind, RequestType, Role
+from models.letters.categories import CHOICE_LABELS, DEFAULT_WORDS, default_in
 from models.region_config import get_region
 from models.state import registrations, rights
 from models.tables import ConsultationTask, ItemAnswer, Letter, Partner, SourceTask
@@ -115,14 +116,18 @@ def _answer_labels(items) -> dict:
                     f"items.{n}.withhold": f"Niet verstrekken ({what})",
                     f"items.{n}.withhold_ground": f"Weigeringsgrond ({what})",
                     f"items.{n}.explanation": f"Uitleg voor de betrokkene, in de u-vorm ({what})",
+                    f"items.{n}.special_category": f"Bijzonder of strafrechtelijk gegeven ({what})",
                     f"items.{n}.note": f"Interne notitie ({what})"})
     return out
 
 
 def _answer_page(request, row, partner, items, state, status=200):
     region = _region(row)
+    default = default_in(region, partner.slug, PartnerKind(partner.kind))
     return _page(request, "answer.html.j2", row, state, status, partner=partner, items=items,
-                 grounds=[(g.id, f"{g.label} ({g.law})") for g in region.refusal_grounds])
+                 grounds=[(g.id, f"{g.label} ({g.law})") for g in region.refusal_grounds],
+                 special=[(k.value, label) for k, label in CHOICE_LABELS.items()],
+                 special_default=DEFAULT_WORDS[default])
 
 
 def _own_items(db, row, partner):
@@ -154,7 +159,7 @@ async def answer_submit(request: Request, request_id: str, partner_slug: str, pr
     data["partner"] = partner.slug
     for item in data.get("items", []) if isinstance(data.get("items"), list) else []:
         if isinstance(item, dict):
-            blank_to_none(item, "correct", "correction", "withhold_ground", "explanation", "note")
+            blank_to_none(item, "correct", "correction", "withhold_ground", "explanation", "note", "special_category")
             item["withhold"] = item.get("withhold") == "true"
     parsed = validated(AnswerInput, data, state)
     if parsed is None:
