@@ -15,7 +15,8 @@ from sqlmodel import Session, select
 
 from models.enums import RequestStatus, RequestType, Role
 from models.letters import store
-from models.letters.approval import authors, blockers
+from models.actions.replies import blockers_as_signed
+from models.letters.approval import authors
 from models.letters.kinds import get_kind
 from models.lifecycle import NEEDS_EXECUTION, REOPENABLE
 from models.region_config import get_region
@@ -125,7 +126,7 @@ def build(db: Session, row: RequestRow, day: date, personal: bool) -> Page:
                           .order_by(ItemDecision.id)).all(),
         forums=forums,
         letters=[(x, get_kind(x.kind).title) for x in letters],
-        blockers=blockers(db, row) if row.status == RequestStatus.replying.value else [],
+        blockers=blockers_as_signed(db, row, day, "system") if row.status == RequestStatus.replying.value else [],
         authors=authors(db, row),
         extendable=[r.type for r in right_rows if r.type not in extensions and r.replied_on is None
                     and row.status != RequestStatus.closed.value and day <= clock[r.type].legal_due],
