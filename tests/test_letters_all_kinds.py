@@ -1,6 +1,6 @@
 """Issue 18 (tests and docs): every letter kind in every region, rendered from the samples,
 has no raw placeholder, no English word that leaked from the code and no sentence over 25
-words.
+words; its "Regels:" lines fit on one line and its names have no "St." (point 11).
 
 What a reader sees is checked: every text of the body (address blocks, the meta table, the
 "Regels:" lines and the signature included), not the stylesheet or the HTML attributes. A
@@ -21,7 +21,7 @@ from models.letters import KINDS
 from models.letters.render import render_html
 from models.letters.samples import sample_context
 from models.region_config import load_regions
-from tests.readability import MAX_WORDS, readability
+from tests.readability import MAX_WORDS, readability, reference_lines, running_text
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REGION_IDS = sorted(p.stem for p in (PROJECT_ROOT / "config" / "regions").glob("*.yaml"))
@@ -40,6 +40,12 @@ ENGLISH = ("unverified", "None", "True", "False", "null", "TODO", "FIXME", "XXX"
 IDENTIFIER = re.compile(r"\b[a-z]+_[a-z_]+\b|\bart(?:9|10)\b|\bavg\b")
 #: What is left out of the word checks: web and e-mail addresses (the portal link is an example URL).
 _ADDRESSES = re.compile(r"\bhttps?://\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\bwww\.\S+")
+
+#: A "Regels:" line fits on one printed line (issue 18 point 11): at 8.5 pt DejaVu Sans on the
+#: 165 mm text width, 107 characters were measured on one line (WeasyPrint), 166 took two.
+MAX_REFERENCE = 110
+#: An abbreviated legal form in running text ("st. GGZ Drenthe"): plain names only.
+ABBREVIATED_NAME = re.compile(r"\b[Ss]t\. [A-Z]")
 
 #: (kind, region) -> why it still fails, until the named point of issue 18 is merged.
 PENDING: dict[tuple[str, str], str] = {}
@@ -83,6 +89,15 @@ def english_words(html: str) -> list[str]:
     return found + IDENTIFIER.findall(text)
 
 
+def long_references(html: str) -> list[str]:
+    return [f"Regels-regel van {len(line) + 9} tekens: {line}" for line in reference_lines(html)
+            if len("Regels: " + line + ".") > MAX_REFERENCE]
+
+
+def abbreviated_names(html: str) -> list[str]:
+    return [f"afkorting in een naam: {b}" for b in running_text(html) if ABBREVIATED_NAME.search(b)]
+
+
 def long_sentences(html: str) -> list[str]:
     r = readability(html)
     return [f"{n} woorden: {s}" for n, s in zip(r.lengths, r.sentences) if n > MAX_WORDS]
@@ -107,7 +122,7 @@ def test_every_kind_in_every_region_reads_as_a_finished_dutch_letter(kind, regio
     html = render_html(kind, sample_context(kind, regions[region_id]))
     problems = ([f"ruwe waarde: {r}" for r in raw_placeholders(html)]
                 + [f"Engels woord: {w}" for w in english_words(html)]
-                + long_sentences(html))
+                + long_sentences(html) + long_references(html) + abbreviated_names(html))
     assert problems == []
 
 
@@ -119,6 +134,9 @@ def test_the_checks_find_a_raw_marker_an_english_word_and_a_long_sentence():
     assert raw_placeholders(html) == ["unverified"]
     assert set(english_words(html)) == {"unverified", "granted", "wpg_loket"}
     assert len(long_sentences(html)) == 1
+    long_ref = "<p class=\"ref\">Regels: " + "; ".join(f"art. {n} Wet X" for n in range(1, 20)) + ".</p>"
+    assert len(long_references(long_ref)) == 1
+    assert abbreviated_names("<p>Dit gegeven komt van st. Vaart Welzijn.</p>")
 
 
 def test_the_checks_pass_dutch_words_that_look_english():

@@ -192,7 +192,9 @@ class WithheldPart(_Model):
     description: Text
     ground_label: Text  # the refusal ground as the law words it
     ground_plain: Text  # the same in plain words, for the sentence in the letter
-    ground_law: Text = "artikel 41 lid 1 UAVG"  # e.g. "artikel 41 lid 1 onder i UAVG"
+    # e.g. "artikel 41 lid 1 onder i UAVG"; None for the standard refusal of a right the
+    # region's protocol does not provide (no restriction ground, only the region's article)
+    ground_law: Optional[Text] = "artikel 41 lid 1 UAVG"
     ground_article: Text  # the region's article, e.g. "art. 19.3 sub d Privacyprotocol"
     motivation: Optional[Text] = None
     supplier: Optional[Text] = None
