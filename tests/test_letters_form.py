@@ -152,3 +152,19 @@ def test_item_e_cites_the_avg_rights_not_every_protocol_article(regions):
         blocks = running_text(html)
         assert any("uw eigen verklaring bij het dossier te voegen" in b for b in blocks)
         assert cites(html, "artikel 16, 17, 18 en 21 AVG")
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if {"request_types", "other_request_types"} & set(KINDS[k].context.model_fields)])
+def test_a_request_for_every_right_still_reads_in_short_sentences(kind, regions):
+    """A sentence that lists the rights of the request ("uw verzoek om ...") stays under 25
+    words, also for a request that asks for all of them (filter ``rechten``)."""
+    for region in regions.values():
+        ctx = sample_context(kind, region)
+        field = "request_types" if "request_types" in type(ctx).model_fields else "other_request_types"
+        every = [t for t in RequestType if t != RequestType.overdraagbaarheid or field == "request_types"]
+        data = {**dict(ctx), field: every}
+        if "deadlines" in data:  # one date per right asked for
+            data["deadlines"] = [c.TypeDeadline(request_type=t, due=ctx.deadlines[0].due) for t in every]
+        html = render_html(kind, type(ctx).model_validate(data))
+        longest, sentence = readability(html).longest
+        assert longest <= 25, (region.id, sentence)

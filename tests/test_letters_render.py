@@ -228,7 +228,7 @@ def test_inzage_partial_refusal_and_referral_are_reasoned(regions):
     assert ctx.referrals[0].body_name in visible
     assert region.routing.wpg.rule.article in visible
     assert "Op een verzoek om inzage antwoordt de politie binnen zes weken" in visible
-    assert "artikel 25 tot en met 29 Wet politiegegevens" in visible
+    assert cites(render_html("inzage_besluit", ctx), "artikel 25 Wpg")  # verified; not "25 tot en met 29"
 
 
 def test_a_withheld_part_without_explanation_shows_the_hole(regions):

@@ -51,6 +51,17 @@ ART19_TYPES = frozenset(
         RequestType.eigen_verklaring,
     }
 )
+#: How the police's and the OM's own laws group the request types of a referred part (issue 18
+#: point 9). The Wpg gives inzage (art. 25, six weeks) and the verbetering, aanvulling (also by
+#: an aanvullende verklaring), vernietiging and afscherming of art. 28 (four weeks); it has no
+#: right to object and none to portability: such a part is treated under that law as the body
+#: sees fit. The articles and terms the letters print, and their sources, are in docs/letters.md.
+REFERRAL_GROUPS = {
+    "inzage": frozenset({RequestType.inzage}),
+    "correctie": CORRECTION_TYPES,
+    "verzet": frozenset({RequestType.verzet}),
+    "overig": frozenset({RequestType.overdraagbaarheid}),
+}
 #: Police targets (Wet politiegegevens) and OM targets (Wjsg).
 WPG_TARGETS = frozenset({RoutingTarget.wpg_loket, RoutingTarget.politie_privacyfunctionaris})
 WJSG_TARGETS = frozenset(
@@ -245,6 +256,11 @@ class Referral(_Model):
     def law(self) -> str:
         """The law the body decides under: "wpg" (police data) or "wjsg" (OM data)."""
         return "wpg" if self.target in WPG_TARGETS else "wjsg"
+
+    def asks(self, group: str) -> list[RequestType]:
+        """The request types of this part in one group of the police's or OM's own law
+        (``REFERRAL_GROUPS``): "inzage", "correctie", "verzet" or "overig"."""
+        return [t for t in self.request_types if t in REFERRAL_GROUPS[group]]
 
     @classmethod
     def for_body(

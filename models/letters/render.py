@@ -144,6 +144,14 @@ def telwoord(n: int) -> str:
     return NUMBERS[n] if 0 <= n < len(NUMBERS) else str(n)
 
 
+def rechten(values: Iterable[Union[RequestType, str]]) -> str:
+    """The rights of a request in a sentence ("uw verzoek om ..."): up to two with their full
+    label, more by their short name, so the sentence stays under 25 words (B1)."""
+    types = [RequestType(v) for v in values]
+    style = "label" if len(types) <= 2 else "noun"
+    return opsomming(recht(t, style) for t in types)
+
+
 def recht(value: Union[RequestType, str], style: str = "label") -> str:
     rtype = RequestType(value)
     table = {"label": RIGHT_LABELS, "noun": RIGHT_NOUNS, "avg": AVG_ARTICLES, "decided": RIGHT_DECIDED}[style]
@@ -297,7 +305,7 @@ def _environment(templates_dir: str) -> Environment:
     )
     env.filters.update(
         datum=datum, opsomming=opsomming, telwoord=telwoord, recht=recht, regels=regels, komma=komma,
-        contact=contact, naam=naam, termijn=termijn, period_of=period_of, alineas=alineas, kort=kort,
+        contact=contact, naam=naam, termijn=termijn, period_of=period_of, alineas=alineas, kort=kort, rechten=rechten,
     )
     env.globals.update(
         RequestType=RequestType,
