@@ -247,7 +247,21 @@ class IdentityRule(_Strict):
 
 
 class Retention(_Strict):
+    """How long the ZVH keeps the request file itself (the request, its letters, the record of
+    the identity check) after the request closed (issue 18 point 7).
+
+    No protocol has a rule for the request file: their retention articles speak of the case
+    data (Utrecht PP 11.2: "uiterlijk binnen 1 jaar na het besluit tot Afschaling"). The period
+    is therefore a decision of the partners, and the letters cite it as that: ``decision`` is
+    how they name it ("besluit van de Stuurgroep van 12 maart 2026"), ``unverified`` until the
+    region records it (the letter then prints a placeholder and is marked VOORBEELD). ``rule``
+    says where the proposed period comes from; it is never printed as its source.
+
+    Whatever the years, the file is kept until every remedy period has run out and while a
+    bezwaar, beroep or complaint about the request runs (models/retention.py)."""
+
     request_file_years: int = Field(ge=1, le=30)
+    decision: str = Field(default=UNVERIFIED, min_length=1)
     rule: Rule
 
 

@@ -20,6 +20,7 @@ from models.letters.render import (
     opsomming,
     render_html,
     telwoord,
+    unverified_keys,
 )
 from models.letters.samples import sample_context
 from models.region_config import load_regions
@@ -259,7 +260,9 @@ def test_no_data_reply(region_id, regions):
     # the truth: the request file itself is kept for the retention period
     assert "Wij bewaren wel de gegevens van uw verzoek zelf" in visible
     assert f"{telwoord(region.retention.request_file_years)} jaar nadat uw verzoek is afgehandeld" in visible
-    assert region.retention.rule.article in visible
+    # the period is the partners' decision: its source, not a protocol article (issue 18 point 7)
+    assert "Dat hebben de samenwerkende organisaties samen besloten." in visible
+    assert "retention.decision" in unverified_keys(html)
 
 
 @pytest.mark.parametrize("region_id", REGION_IDS)

@@ -242,7 +242,7 @@ def _article_order(number: str) -> tuple:
     return tuple(int(x) for x in re.split(r"[.:]", m.group(0))) if m else (10**6,)
 
 
-def kort(items: Iterable[Any]) -> str:
+def kort(items: Iterable[Any]) -> Markup:
     """The references of a "Regels:" line, compact: the same reference once, and the articles
     of one law or protocol together ("art. 18.2 Privacyprotocol; art. 19.4 Privacyprotocol" ->
     "art. 18.2 en 19.4 Privacyprotocol"), in the order they first appear. A reference that is
@@ -250,6 +250,9 @@ def kort(items: Iterable[Any]) -> str:
     groups: dict[str, tuple[str, list[str]]] = {}
     order: list[str] = []
     for item in items:
+        if isinstance(item, Markup) and "<" in item:  # a placeholder ([nog niet bekend]): as it is
+            order.append(item)
+            continue
         text = item.unescape() if isinstance(item, Markup) else str(item)  # a macro's output is markup
         for part in text.split("; "):
             part = part.strip().rstrip(".")
@@ -273,9 +276,9 @@ def kort(items: Iterable[Any]) -> str:
                 number = re.sub(r"^(?:art\.|artikel) ", "", number.strip())
                 if number and number not in numbers:
                     numbers.append(number)
-    out = []
+    out: list = []
     for entry in order:
-        if not entry.startswith("\x00"):
+        if isinstance(entry, Markup) or not entry.startswith("\x00"):
             out.append(entry)
             continue
         law = entry[1:]
@@ -285,7 +288,7 @@ def kort(items: Iterable[Any]) -> str:
         numbers = sorted(numbers, key=_article_order)
         listed = numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} en {numbers[-1]}"
         out.append(f"{prefix} {listed} {law}".strip())
-    return "; ".join(dict.fromkeys(out))
+    return Markup("; ").join(dict.fromkeys(out))  # each text escaped, a placeholder kept
 
 
 def naam(value: str) -> str:
