@@ -9,7 +9,8 @@ from models.enums import RequestType
 from models.letters import KINDS
 from models.letters import context as c
 from models.letters.context import ART19_TYPES
-from models.letters.render import RIGHT_DECIDED, kort, render_html
+from models.letters.render import RIGHT_DECIDED, PLACEHOLDER, render_html
+from models.letters.render import kort as render_kort
 from models.letters.samples import sample_context
 from models.region_config import load_regions, plain_name, running_name
 from tests.readability import cites, readability, reference_lines, running_text
@@ -119,6 +120,9 @@ def test_no_free_of_charge_claim_after_a_phone_number(kind, regions):
 
 
 def test_kort_joins_the_articles_of_one_law():
+    def kort(items):  # the line as a reader sees it (the filter returns escaped markup)
+        return render_kort(items).unescape()
+
     assert kort(["art. 18.2 Privacyprotocol", "art. 19.4 Privacyprotocol"]) == "art. 18.2 en 19.4 Privacyprotocol"
     assert kort(["artikel 16, 17, 18 en 21 AVG", "art. 15 AVG"]) == "artikel 15, 16, 17, 18 en 21 AVG"
     assert kort(["art. 19.10 Privacyprotocol", "art. 19.2 Privacyprotocol"]) == "art. 19.2 en 19.10 Privacyprotocol"
@@ -132,6 +136,9 @@ def test_kort_joins_the_articles_of_one_law():
     # paragraph signs of a convenant; "Addendum" is its own document
     assert kort(["§1.3 Samenwerkingsconvenant", "§1.1 Samenwerkingsconvenant", "art. 12 Addendum Samenwerkingsconvenant"]) \
         == "§1.1 en §1.3 Samenwerkingsconvenant; art. 12 Addendum Samenwerkingsconvenant"
+    # a placeholder stays markup, every text is escaped once
+    assert render_kort(["art. 1 AVG", PLACEHOLDER, 'a "b"']) == \
+        'art. 1 AVG; <span class="unverified">[nog niet bekend]</span>; a &#34;b&#34;'
 
 
 def test_the_national_model_is_named_once_and_short(regions):
