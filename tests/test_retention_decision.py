@@ -163,3 +163,9 @@ def test_retention_hold_on_the_command_line(loaded):
     assert result.exit_code == 0, result.output
     status = json.loads(runner.invoke(app, ["retention", "status", reference, "--today", "2026-04-02"]).stdout)
     assert status["vastgehouden"] is False and "bewaard tot en met 2026-05-20" in status["toelichting"]
+
+
+def test_the_hold_events_have_their_dutch_label_for_the_fg():
+    from models.audit_export import ACTION_LABELS
+
+    assert retention.HOLD in ACTION_LABELS and retention.RELEASE in ACTION_LABELS
