@@ -16,6 +16,7 @@ from models.letters.render import render_html
 from models.letters.samples import sample_context
 from models.region_config import load_regions
 from tests.readability import cites, reference_lines, readability
+from tests.test_letters_all_kinds import MAX_REFERENCE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REGION_IDS = sorted(p.stem for p in (PROJECT_ROOT / "config" / "regions").glob("*.yaml"))
@@ -107,6 +108,7 @@ def test_no_unverified_police_or_om_article_is_printed(region_id, regions):
         for line in reference_lines(html):
             assert not re.search(r"\b(39q|39e|39i|18|22|26) [^;]*Wjsg", line), line
         assert readability(html).longest[0] <= 25, readability(html).longest
+        assert all(len(f"Regels: {line}.") <= MAX_REFERENCE for line in reference_lines(html)), reference_lines(html)
 
 
 def test_no_routing_body_address_line_names_an_article(regions):
