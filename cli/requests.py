@@ -266,21 +266,29 @@ def approve(request_id: str = typer.Argument(..., help="Kenmerk of id van het ve
             today: Optional[str] = TODAY) -> None:
     """Keur de antwoorden goed (als ondertekenaar); daarna kan 'request send' ze versturen.
 
-    Vier ogen (standaard in elke regio): wie aan de antwoorden schreef, keurt ze niet goed."""
+    Vier ogen (standaard in elke regio): wie aan de antwoorden schreef, keurt ze niet goed.
+    Noemt een vrije tekst de rol van de politie of het OM terwijl hun deel is doorgestuurd,
+    dan staat een waarschuwing op stderr; die houdt de goedkeuring niet tegen."""
+    from models.actions.common import get_request
     from models.actions.replies import approve_replies
+    from models.letters.approval import warnings
 
     from models import audit
 
     day = _day(today, "--today")
+    notes: list[str] = []
 
     def act(s):
         principal = _signatory(s, signatory)
+        notes[:] = warnings(s, get_request(s, request_id))  # read before approving, shown after
         recorded = approve_replies(s, request_id, principal, day)
         if signatory is not None and not recorded.repeated:  # the trail says who typed it in
             audit.record(s, ACTOR.actor, "replies.approval_recorded", recorded.request_id, signatory=principal.id)
         return recorded
 
     _record(act, day)
+    for note in notes:
+        typer.echo(f"waarschuwing: {note}", err=True)
 
 
 def _signatory(session, username: Optional[str]):

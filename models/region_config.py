@@ -5,6 +5,7 @@ deadline policy, identity rule, retention, refusal grounds, and the article each
 from. A wrong or missing key fails at load with the file name and the key's dotted path.
 """
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Optional
@@ -246,7 +247,21 @@ class IdentityRule(_Strict):
 
 
 class Retention(_Strict):
+    """How long the ZVH keeps the request file itself (the request, its letters, the record of
+    the identity check) after the request closed (issue 18 point 7).
+
+    No protocol has a rule for the request file: their retention articles speak of the case
+    data (Utrecht PP 11.2: "uiterlijk binnen 1 jaar na het besluit tot Afschaling"). The period
+    is therefore a decision of the partners, and the letters cite it as that: ``decision`` is
+    how they name it ("besluit van de Stuurgroep van 12 maart 2026"), ``unverified`` until the
+    region records it (the letter then prints a placeholder and is marked VOORBEELD). ``rule``
+    says where the proposed period comes from; it is never printed as its source.
+
+    Whatever the years, the file is kept until every remedy period has run out and while a
+    bezwaar, beroep or complaint about the request runs (models/retention.py)."""
+
     request_file_years: int = Field(ge=1, le=30)
+    decision: str = Field(default=UNVERIFIED, min_length=1)
     rule: Rule
 
 
@@ -364,10 +379,28 @@ class PartnerConfig(_Strict):
         """The name as it reads in a sentence: "gemeente Achtkarspelen", not "Gemeente ..."."""
         return running_name(self.name)
 
+    @property
+    def plain_name(self) -> str:
+        """The name without the abbreviated legal form: "St. GGZ Drenthe" -> "GGZ Drenthe"."""
+        return plain_name(self.name)
+
+
+#: An abbreviated legal form before a name ("St. Altrecht", "st. Vaart Welzijn"): not B1, and
+#: not part of how anyone calls the organisation. "Stichting" written out stays. A saint's
+#: name is written out in the region file ("Sint Antonius"), so "St." always means stichting.
+_ABBREVIATED_FORM = re.compile(r"^(?:St|st|Stg|stg)\.\s+(?=\S)")
+
+
+def plain_name(name: str) -> str:
+    """An organisation's name without "St." (issue 18 point 11): "St. Altrecht" -> "Altrecht"."""
+    return _ABBREVIATED_FORM.sub("", name.strip(), count=1)
+
 
 def running_name(name: str) -> str:
-    """An organisation's name as it reads in a sentence: "gemeente Achtkarspelen", not "Gemeente ..."."""
-    for word in ("Gemeente ", "Stichting ", "St. "):
+    """An organisation's name as it reads in a sentence: "gemeente Achtkarspelen", not
+    "Gemeente ...", and without "St." ("St. GGZ Drenthe" -> "GGZ Drenthe")."""
+    name = plain_name(name)
+    for word in ("Gemeente ", "Stichting "):
         if name.startswith(word):
             return word.lower() + name[len(word):]
     return name

@@ -25,6 +25,9 @@ LETTERHEAD_KEYS = (
 )
 SIGNATORY_KEYS = ("signatory.name", "signatory.function")
 INTERNAL_SIGNER_KEYS = ("internal_signer.name", "internal_signer.function")
+#: Region facts a kind cites as its source, printed only once the region recorded them (issue
+#: 18 point 7): the partners' decision on the retention of the request file.
+RULE_KEYS = {"geen_gegevens": ("retention.decision",)}
 #: Kinds that can show police or OM bodies (a referral part).
 REFERRAL_KINDS = {"doorverwijzing_betrokkene", "doorzending", "inzage_besluit", "weigering"}
 
@@ -60,6 +63,7 @@ def static_keys(region: RegionConfig, kind_id: str) -> list[str]:
     if kind_id == "uitnodiging_identificatie":
         for n, _ in enumerate(region.identity.locations):
             keys += [f"identity.locations.{n}.address", f"identity.locations.{n}.hours"]
+    keys += list(RULE_KEYS.get(kind_id, ()))
     return keys
 
 

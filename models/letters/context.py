@@ -51,6 +51,17 @@ ART19_TYPES = frozenset(
         RequestType.eigen_verklaring,
     }
 )
+#: How the police's and the OM's own laws group the request types of a referred part (issue 18
+#: point 9). The Wpg gives inzage (art. 25, six weeks) and the verbetering, aanvulling (also by
+#: an aanvullende verklaring), vernietiging and afscherming of art. 28 (four weeks); it has no
+#: right to object and none to portability: such a part is treated under that law as the body
+#: sees fit. The articles and terms the letters print, and their sources, are in docs/letters.md.
+REFERRAL_GROUPS = {
+    "inzage": frozenset({RequestType.inzage}),
+    "correctie": CORRECTION_TYPES,
+    "verzet": frozenset({RequestType.verzet}),
+    "overig": frozenset({RequestType.overdraagbaarheid}),
+}
 #: Police targets (Wet politiegegevens) and OM targets (Wjsg).
 WPG_TARGETS = frozenset({RoutingTarget.wpg_loket, RoutingTarget.politie_privacyfunctionaris})
 WJSG_TARGETS = frozenset(
@@ -207,7 +218,9 @@ class WithheldPart(_Model):
     description: Text
     ground_label: Text  # the refusal ground as the law words it
     ground_plain: Text  # the same in plain words, for the sentence in the letter
-    ground_law: Text = "artikel 41 lid 1 UAVG"  # e.g. "artikel 41 lid 1 onder i UAVG"
+    # e.g. "artikel 41 lid 1 onder i UAVG"; None for the standard refusal of a right the
+    # region's protocol does not provide (no restriction ground, only the region's article)
+    ground_law: Optional[Text] = "artikel 41 lid 1 UAVG"
     ground_article: Text  # the region's article, e.g. "art. 19.3 sub d Privacyprotocol"
     motivation: Optional[Text] = None
     supplier: Optional[Text] = None
@@ -258,6 +271,11 @@ class Referral(_Model):
     def law(self) -> str:
         """The law the body decides under: "wpg" (police data) or "wjsg" (OM data)."""
         return "wpg" if self.target in WPG_TARGETS else "wjsg"
+
+    def asks(self, group: str) -> list[RequestType]:
+        """The request types of this part in one group of the police's or OM's own law
+        (``REFERRAL_GROUPS``): "inzage", "correctie", "verzet" or "overig"."""
+        return [t for t in self.request_types if t in REFERRAL_GROUPS[group]]
 
     @classmethod
     def for_body(

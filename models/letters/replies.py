@@ -16,6 +16,7 @@ from models.enums import DecisionOutcome, PartnerKind, Regime, RequestType, Rout
 from models.letters import compose
 from models.letters import context as c
 from models.letters.categories import REGIME_LABELS, default_in, mark_of, strictest
+from models.letters.render import RIGHT_LABELS
 from models.region_config import get_region, running_name
 from models.state import registrations, rights
 
@@ -124,10 +125,10 @@ def _standard_refusal(session, request, rtype, today, actor, redate) -> None:
         **compose.base(session, request, today, to, "weigering"), **compose.received(request),
         request_type=rtype, full=True, remedies=joint,
         withheld=[c.WithheldPart(
-            description=f"Uw verzoek om {rtype.value.replace('_', ' ')}",
+            description=f"Uw verzoek om {RIGHT_LABELS[rtype]}",
             ground_label="dit recht staat niet in het protocol van deze regio",
             ground_plain="dit recht geldt niet bij de samenwerking in deze regio",
-            ground_law=rtype.value,
+            ground_law=None,
             ground_article=rule.rule.article,
             motivation=rule.rule.note or "Het protocol voorziet hier niet in.",
         )],

@@ -248,10 +248,10 @@ def _weigering(region, kind):
         request_type=rtype,
         full=True,
         withheld=[c.WithheldPart(
-            description="Uw verzoek om beperking",
+            description="Uw verzoek om beperking van het gebruik van uw gegevens",
             ground_label="dit recht staat niet in het protocol van deze regio",
             ground_plain="dit recht geldt niet bij de samenwerking in deze regio",
-            ground_law="beperking",
+            ground_law=None,
             ground_article=rule.article,
             motivation="Het protocol van deze regio voorziet hier niet in.",
         )],

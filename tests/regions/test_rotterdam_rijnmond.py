@@ -159,7 +159,9 @@ def test_rotterdam_inzage_after_four_weeks_within_the_month_is_on_time(config):
 
 def test_retention_and_refusal_grounds(config, seed_text):
     assert config.retention.request_file_years == 5
-    assert config.retention.rule.article == "art. 11.2 Privacyprotocol"
+    # a decision of the partners (issue 18 point 7), proposed by analogy with 11.2 (case data)
+    assert config.retention.rule.article == "voorstel, naar analogie van art. 11.2 Privacyprotocol"
+    assert config.retention.decision == "unverified"
     # 18.2: refusal only on "in de wet gespecificeerde weigeringsgronden": art. 41 lid 1 UAVG,
     # not the information-duty exceptions of 16.6 (whose letters stay as aliases).
     seed = collapse(seed_text)

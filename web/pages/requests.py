@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from models.enums import RequestStatus, RequestType, Role
 from models.letters import store
 from models.actions.replies import blockers_as_signed
-from models.letters.approval import authors
+from models.letters.approval import authors, warnings
 from models.letters.kinds import get_kind
 from models.lifecycle import NEEDS_EXECUTION, REOPENABLE
 from models.region_config import get_region
@@ -78,6 +78,9 @@ class Page:
     subject: Optional[DataSubject] = None
     representative: Optional[Representative] = None
     partners: dict = field(default_factory=dict)
+    # free text naming the police's or OM's role where their part was referred (issue 18 point
+    # 10): shown before approval, never blocking; only to the roles that read the texts
+    warnings: list = field(default_factory=list)
 
 
 def build(db: Session, row: RequestRow, day: date, personal: bool) -> Page:
@@ -127,6 +130,7 @@ def build(db: Session, row: RequestRow, day: date, personal: bool) -> Page:
         forums=forums,
         letters=[(x, get_kind(x.kind).title) for x in letters],
         blockers=blockers_as_signed(db, row, day, "system") if row.status == RequestStatus.replying.value else [],
+        warnings=warnings(db, row) if row.status == RequestStatus.replying.value and personal else [],
         authors=authors(db, row),
         extendable=[r.type for r in right_rows if r.type not in extensions and r.replied_on is None
                     and row.status != RequestStatus.closed.value and day <= clock[r.type].legal_due],
