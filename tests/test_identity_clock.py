@@ -304,6 +304,31 @@ def test_a_term_passed_unused_ends_with_a_reasoned_decision_and_its_remedy(loade
     assert st["clock"].status == ClockStatus.done_on_time
 
 
+def test_a_clock_stopped_before_issue_18_is_left_to_the_coordinator(loaded):
+    """Before issue 18 every acknowledgement stopped the clock with a free reason. The sweep
+    does not end such a request by itself (nobody recorded a reason to doubt); the
+    coordinator can, once the term of that invitation has passed."""
+    from flows.advance import sweep_directly
+    from models.actions.identity import IdentityLapseInput, record_identity_lapse
+    from models.db import session_scope
+    from models.tables import ClockEvent
+
+    rid = journey.new_request(types=("inzage",), received=D("2026-02-02"))
+    with session_scope() as s:  # the row the old acknowledgement wrote
+        s.add(ClockEvent(request_id=rid, kind="suspend", on_date=D("2026-02-02"), reason="wacht op identificatie",
+                         recorded_by="system:flow"))
+    sweep_directly("2026-02-20")
+    assert [e[0] for e in _state(loaded, rid, D("2026-02-20"))["events"]] == ["suspend"]
+    with session_scope() as s:
+        record_identity_lapse(s, rid, IdentityLapseInput(recorded_on=D("2026-02-20")), TESTER, D("2026-02-20"))
+    journey.advance(rid, D("2026-02-20"))
+    st = _state(loaded, rid, D("2026-02-20"))
+    assert st["events"][-1][:2] == ("no_identity", D("2026-02-17"))  # the day after that term, as the sweep's
+    assert st["status"] == "replying"
+    assert "Uit uw verzoek alleen konden wij niet opmaken dat het van u komt." in \
+        _text(st["letters"]["reply:buiten_behandeling"].html)
+
+
 # ------------------------------------------------------------------ the command line
 
 
@@ -439,3 +464,42 @@ def test_the_workbench_refuses_a_reason_for_a_balie_request(coordinator, loaded)
                     {"reason": "geen_vergelijking", "recorded_on": "2026-02-04"})
     assert refused.status_code == 422 and "aan de balie" in refused.text
     assert dump(loaded) == before
+
+
+def _register_form(**changes) -> dict:
+    data = {"region": "drenthe", "received_on": "2026-02-04", "channel": "balie", "types": "inzage",
+            "subject.name": "Fictieve Tester", "subject.bsn": journey.SUBJECT["bsn"],
+            "subject.address": journey.SUBJECT["address"], "identity.place": "ZVH Drenthe",
+            "identity.officer": "medewerker balie", "identity.document_type": "identiteitskaart",
+            "identity.document_last_digits": "3f7k"}
+    return {**data, **changes}
+
+
+def test_a_balie_request_registered_on_the_workbench_is_identified_at_intake(coordinator, loaded):
+    from models.tables import IdentityCheck, Request
+
+    before = dump(loaded)
+    missing = _post(coordinator, "/verzoeken-nieuw", _register_form(**{"identity.officer": "",
+                                                                       "identity.document_type": "",
+                                                                       "identity.document_last_digits": ""}))
+    assert missing.status_code == 422 and 'id="veld-identity-officer-fout"' in missing.text
+    wrong_channel = _post(coordinator, "/verzoeken-nieuw", _register_form(channel="brief"))
+    assert wrong_channel.status_code == 422 and "alleen een verzoek aan de balie" in wrong_channel.text
+    assert dump(loaded) == before
+
+    done = _post(coordinator, "/verzoeken-nieuw", _register_form())
+    assert done.status_code == 303, done.text
+    with Session(loaded) as s:
+        request = s.exec(select(Request)).one()
+        check = s.exec(select(IdentityCheck).where(IdentityCheck.request_id == request.id)).one()
+        assert (request.channel, check.checked_on, check.method, check.document_last_digits) == \
+               ("balie", D("2026-02-04"), "in_persoon", "3F7K")
+    st = _state(loaded, request.id, D("2026-02-04"))
+    assert st["events"] == [] and "identity-invite" not in st["letters"]
+    # A letter registered with the identity fields left empty: no check, the clock runs.
+    letter = _post(coordinator, "/verzoeken-nieuw", _register_form(
+        channel="brief", **{"subject.bsn": "111222333", "identity.officer": "", "identity.document_type": "",
+                            "identity.document_last_digits": ""}))
+    assert letter.status_code == 303
+    with Session(loaded) as s:
+        assert len(s.exec(select(IdentityCheck)).all()) == 1
