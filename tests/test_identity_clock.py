@@ -96,6 +96,21 @@ def test_the_term_passes_only_after_its_last_day():
     assert rules.lapse_date(D("2026-02-02"), 10) == D("2026-02-17")  # the clock runs again from here
 
 
+def test_the_decision_goes_out_within_four_weeks_after_the_term():
+    # Awb 4:5 lid 4: term ended Mon 16 Feb 2026; four weeks later is Mon 16 March.
+    assert rules.decision_due(D("2026-02-02"), 10) == D("2026-03-16")
+    # Term invited Thu 2 Apr ended Mon 20 Apr; + 4 weeks is Mon 18 May 2026 (a working day).
+    assert rules.decision_due(D("2026-04-02"), 10) == D("2026-05-18")
+    # Invited Wed 15 Apr 2026: 16,17 | 20..24 | Koningsdag Mon 27 Apr skipped, 28,29,30 -> Thu 30
+    # April; four weeks on is Thu 28 May, a working day.
+    assert rules.term_end(D("2026-04-15"), 10) == D("2026-04-30")
+    assert rules.decision_due(D("2026-04-15"), 10) == D("2026-05-28")
+    # Invited Fri 13 Nov 2026: the term ends Fri 27 Nov; four weeks on is Fri 25 Dec (eerste
+    # Kerstdag), then tweede Kerstdag and Sunday: Mon 28 December (Atw art. 1).
+    assert rules.term_end(D("2026-11-13"), 10) == D("2026-11-27")
+    assert rules.decision_due(D("2026-11-13"), 10) == D("2026-12-28")
+
+
 def _policy():
     from models.region_config import DeadlinePolicy, ProtocolPeriod, Rule
 
@@ -451,6 +466,7 @@ def test_the_coordinator_records_the_reason_and_the_lapse_on_the_workbench(coord
     assert st["status"] == "replying" and st["letters"]["reply:buiten_behandeling"].status == "draft"
     page = coordinator.get(ended.headers["location"]).text
     assert "staat klaar als concept" in page and "ongebruikt verstreken" in page
+    assert "Verstuur dat besluit uiterlijk op 18-03-2026 (artikel 4:5 lid 4 Awb)" in page  # Wed 18 Feb + 4 weeks
     assert "reden vastleggen" not in page.lower()
 
 

@@ -282,6 +282,7 @@ class IdentityStatus:
     may_doubt: bool  # a reason can be recorded now (the first, or a new invitation)
     may_lapse: bool  # the last term passed and nobody came: the coordinator may record it
     refusal: str | None  # why no reason can be recorded (None: it can)
+    decision_due: date | None = None  # the term passed: send the decision by then (Awb art. 4:5 lid 4)
 
     @property
     def last(self) -> Invitation | None:
@@ -308,9 +309,12 @@ def identity_status(session: Session, request, today: date) -> IdentityStatus:
     may_lapse = (request.status == RequestStatus.awaiting_identity.value and not verified and lapse is None
                  and bool(invitations) and _open_suspension(session, request.id) is not None
                  and today > invitations[-1].identify_by)
+    due = None
+    if invitations and (lapse is not None or may_lapse):
+        due = rules.decision_due(invitations[-1].on, days, decree_days())
     return IdentityStatus(at_intake=at_intake, verified=verified, invitations=invitations,
                           lapsed_on=lapse.on_date if lapse is not None else None, may_doubt=refusal is None,
-                          may_lapse=may_lapse, refusal=refusal)
+                          may_lapse=may_lapse, refusal=refusal, decision_due=due)
 
 
 def _label(stored: str | None) -> str:
