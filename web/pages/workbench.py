@@ -1,5 +1,6 @@
 """The coordinator's and the signatory's actions on a request, one form each: the identity
-check, why the identity cannot yet be established, that its term passed unused, an answer recorded on a partner's behalf, reopening an answer, the forum's decision,
+check, why the identity cannot yet be established, that the term of its invitation passed
+unused, an answer recorded on a partner's behalf, reopening an answer, the forum's decision,
 an extension, the execution, the explanation of a withheld part, the true source of an
 item, a reply's free-text parts; and the buttons to approve (signatory), withdraw the
 approval and send. Each calls the same action as the command line (models/actions/), in the
@@ -21,11 +22,20 @@ from models.actions.answers import (
 from models.actions.common import ActionError
 from models.actions.decisions import VERZET_REFUSAL_GROUND, DeliberationInput, ExecutionInput, record_decision, \
     record_execution
-from models.actions.identity import IdentityInput, record_identity
+from models.actions.identity import (
+    IdentityDoubtInput,
+    IdentityInput,
+    IdentityLapseInput,
+    identity_status,
+    record_identity,
+    record_identity_doubt,
+    record_identity_lapse,
+)
 from models.actions.letters import LetterTextInput, edit_letter_text
 from models.actions.replies import ExtensionInput, approve_replies, record_extension, send_replies, \
     withdraw_approval
 from models.enums import RequestType, Role
+from models.identity import DOUBT_LABELS as REASONS, DOUBT_SENTENCES, EXPLANATION_MAX
 from models.region_config import get_region
 from models.state import registrations, rights
 from models.tables import ConsultationTask, ItemAnswer, Letter, Partner, SourceTask
@@ -105,9 +115,6 @@ DOUBT_LABELS = {"reason": "Waarom kunt u de identiteit nog niet vaststellen?",
 
 
 def _doubt_page(request, db, row, state, status=200):
-    from models.actions.identity import identity_status
-    from models.identity import DOUBT_LABELS as REASONS, DOUBT_SENTENCES, EXPLANATION_MAX
-
     region = _region(row)
     return _page(request, "identity_doubt.html.j2", row, state, status,
                  identity=identity_status(db, row, today(request)),
@@ -127,14 +134,13 @@ def identity_doubt_form(request: Request, request_id: str, principal=Depends(coo
 @router.post("/verzoeken/{request_id}/identiteit-reden")
 async def identity_doubt_submit(request: Request, request_id: str, principal=Depends(coordinator),
                                 db: Session = Depends(get_db)):
-    from models.actions.identity import IdentityDoubtInput, record_identity_doubt
-
     row = load_request(db, principal, request_id)
     form = await read_form(request)
     state = FormState.from_form(form, DOUBT_LABELS)
     parsed = validated(IdentityDoubtInput, blank_to_none(form.nested(), "explanation"), state)
     if parsed is None:
         return _doubt_page(request, db, row, state, 422)
+
     def attempt():
         try:
             return record_identity_doubt(db, row.id, parsed, principal, today(request))
@@ -149,8 +155,6 @@ async def identity_doubt_submit(request: Request, request_id: str, principal=Dep
 
 
 def _lapse_page(request, db, row, state, status=200):
-    from models.actions.identity import identity_status
-
     return _page(request, "identity_lapse.html.j2", row, state, status,
                  identity=identity_status(db, row, today(request)))
 
@@ -165,8 +169,6 @@ def identity_lapse_form(request: Request, request_id: str, principal=Depends(coo
 @router.post("/verzoeken/{request_id}/identiteit-verlopen")
 async def identity_lapse_submit(request: Request, request_id: str, principal=Depends(coordinator),
                                 db: Session = Depends(get_db)):
-    from models.actions.identity import IdentityLapseInput, record_identity_lapse
-
     row = load_request(db, principal, request_id)
     await read_form(request)  # CSRF was checked by the middleware; the date is today's
     state = FormState()
