@@ -317,6 +317,12 @@ def test_a_term_passed_unused_ends_with_a_reasoned_decision_and_its_remedy(loade
     assert st["status"] == "closed" and st["letters"]["reply:buiten_behandeling"].status == "sent"
     assert st["outcomes"] == [("inzage", "not_handled"), ("verwijdering", "not_handled")]
     assert st["clock"].status == ClockStatus.done_on_time
+    # The annual report counts them as what they are, not as open or lost.
+    from models.statistics import Period, statistics
+
+    with Session(loaded) as s:
+        stats = statistics(s, Period.year(2026))
+    assert stats.per_outcome == {"not_handled": 2} and stats.completed == 1
 
 
 def test_a_clock_stopped_before_issue_18_is_left_to_the_coordinator(loaded):
@@ -467,6 +473,7 @@ def test_the_coordinator_records_the_reason_and_the_lapse_on_the_workbench(coord
     page = coordinator.get(ended.headers["location"]).text
     assert "staat klaar als concept" in page and "ongebruikt verstreken" in page
     assert "Verstuur dat besluit uiterlijk op 18-03-2026 (artikel 4:5 lid 4 Awb)" in page  # Wed 18 Feb + 4 weeks
+    assert "niet behandeld: identiteit niet vastgesteld" in page  # the outcome of the right, in words
     assert "reden vastleggen" not in page.lower()
 
 
