@@ -131,6 +131,13 @@ def test_the_deadline_engine_refuses_a_stopped_clock_for_a_balie_request():
     assert balie.suspended_days == 0 and balie.protocol_due == D("2026-03-30")
 
 
+def test_a_verzet_not_dealt_with_has_nothing_to_carry_out():
+    from models.state import execution_needed
+
+    for status in ("awaiting_identity", "replying", "closed"):
+        assert execution_needed("verzet", "not_handled", True, status) is False
+
+
 # ------------------------------------------------------------------ on a real database
 
 
