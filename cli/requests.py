@@ -27,7 +27,8 @@ AS_JSON = typer.Option(False, "--json", help="Uitvoer als JSON.")
 
 def register(app: typer.Typer) -> None:
     req = typer.Typer(help="Verzoeken van betrokkenen behandelen.", no_args_is_help=True)
-    for name, fn in [("register", register_cmd), ("identity", identity), ("answer", answer), ("decide", decide),
+    for name, fn in [("register", register_cmd), ("identity", identity), ("identity-doubt", identity_doubt),
+                     ("identity-lapse", identity_lapse), ("answer", answer), ("decide", decide),
                      ("execute", execute), ("extend", extend), ("explain", explain), ("source", source),
                      ("disclose", disclose), ("reopen", reopen), ("approve", approve), ("send", send),
                      ("show", show),
@@ -153,6 +154,45 @@ def identity(request_id: str = typer.Argument(..., help="Kenmerk of id van het v
             document_type=document_type, document_last_digits=last_digits), ACTOR, day)
 
     _record(act, day)
+
+
+def identity_doubt(
+    request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+    reason: str = typer.Option(..., "--reason", help="Waarom de identiteit nog niet vast te stellen is: "
+                               "geen_vergelijking, afwijkende_gegevens, vertegenwoordiger, gevoelige_gegevens "
+                               "of anders."),
+    explanation_file: Optional[str] = typer.Option(
+        None, "--explanation-file", help="Toelichting: bestand met de tekst (- leest van standaardinvoer). "
+        "Verplicht bij 'anders'; dan staat deze tekst als reden in de brief."),
+    recorded_on: Optional[str] = typer.Option(None, "--on", help="Datum van de reden (standaard vandaag)."),
+    today: Optional[str] = TODAY,
+) -> None:
+    """Leg vast waarom de identiteit nog niet vast te stellen is (AVG art. 12 lid 6).
+
+    Vanaf die datum staat de termijn stil (waar de regio dat doet) en de betrokkene krijgt de
+    uitnodiging met de termijn om langs te komen. Niet bij een verzoek aan de balie: daar is de
+    identiteit bij de intake vastgesteld."""
+    from models.actions.identity import IdentityDoubtInput, record_identity_doubt
+
+    day = _day(today, "--today")
+    on = _day(recorded_on, "--on") if recorded_on else day
+    explanation = read_text(explanation_file, "--explanation-file") if explanation_file else None
+    data = IdentityDoubtInput(reason=reason, explanation=explanation, recorded_on=on)
+    _record(lambda s: record_identity_doubt(s, request_id, data, ACTOR, day), day)
+
+
+def identity_lapse(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+                   today: Optional[str] = TODAY) -> None:
+    """Leg vast dat de termijn van de uitnodiging ongebruikt is verstreken.
+
+    Het verzoek eindigt dan met een besluit: wij behandelen het niet (bij een bestuursorgaan:
+    buiten behandeling, art. 4:5 Awb). Dat besluit komt als concept klaar te staan en gaat weg
+    zoals elk antwoord ('request approve', 'request send'). De dagelijkse ronde ('sweep') doet
+    dit ook zelf."""
+    from models.actions.identity import IdentityLapseInput, record_identity_lapse
+
+    day = _day(today, "--today")
+    _record(lambda s: record_identity_lapse(s, request_id, IdentityLapseInput(recorded_on=day), ACTOR, day), day)
 
 
 def answer(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),

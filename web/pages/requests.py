@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, select
 
+from models.actions.identity import identity_status
 from models.enums import RequestStatus, RequestType, Role
 from models.letters import store
 from models.actions.replies import blockers_as_signed
@@ -59,6 +60,7 @@ class Page:
     clocks: dict
     rights: list
     identity: Optional[IdentityCheck]
+    identity_status: object  # models.actions.identity.IdentityStatus: reasons, term, what may be done
     suspended: bool
     referrals: list
     tasks: list  # (task, partner)
@@ -119,6 +121,7 @@ def build(db: Session, row: RequestRow, day: date, personal: bool) -> Page:
         request=row, region_name=region.name, today=day, personal=personal, sla=status_for(row, day),
         clocks=clock, rights=right_rows,
         identity=db.exec(select(IdentityCheck).where(IdentityCheck.request_id == row.id)).first(),
+        identity_status=identity_status(db, row, day),
         suspended=open_suspension,
         referrals=[(x, partners.get(x.partner_id)) for x in db.exec(
             select(Referral).where(Referral.request_id == row.id).order_by(Referral.id))],
