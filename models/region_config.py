@@ -5,7 +5,10 @@ deadline policy, identity rule, retention, refusal grounds, and the article each
 from. A wrong or missing key fails at load with the file name and the key's dotted path.
 """
 import hashlib
+import logging
 import re
+import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Optional
@@ -595,11 +598,136 @@ def _regions_in(config_dir: str) -> dict[str, RegionConfig]:
     return load_regions(Path(config_dir))
 
 
-def configured_regions() -> dict[str, RegionConfig]:
-    """The regions of the configured config dir, loaded and validated once per process."""
+def file_regions() -> dict[str, RegionConfig]:
+    """The regions exactly as their files say, without the region's facts (the region page
+    shows both; ``init`` loads the files)."""
     from models.settings import get_settings
 
     return _regions_in(str(get_settings().config_dir))
+
+
+def configured_regions() -> dict[str, RegionConfig]:
+    """The regions of the configured config dir, loaded and validated once per process, with
+    the facts each region keeps in the database in place of the file's values (issue 18
+    point 12, ``models/region_facts.py``)."""
+    return _with_facts(file_regions())
+
+
+# ------------------------------------------------------------------ the region's facts
+#
+# The facts live in table ``regionfact``; ``regionfactstamp`` holds a random stamp per region,
+# new with every change. A process keeps the regions with their facts and the stamps it built
+# them from, and asks the database for the stamps again after ``region_facts_refresh_seconds``
+# (one small query); only a changed stamp makes it read the facts and rebuild. The process
+# that changes a fact forgets its copy when the change commits (``forget_facts``), so there the
+# change counts at once; elsewhere within the refresh time, without a restart.
+#
+# Why no race: the stamps are read before the facts. A change that commits in between leaves
+# newer facts under the older stamps, which the next check replaces; the reverse (older facts
+# under a newer stamp, kept for good) cannot happen.
+#
+# Without the table (a database not yet migrated, a process without a database) the files'
+# values count: a placeholder then blocks the letters, as before the region page existed.
+
+
+class _Facts:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.base: Optional[dict] = None  # the file regions the overlay was built on
+        self.stamps: Optional[dict] = None  # {region id: stamp} the overlay was built from
+        self.regions: Optional[dict] = None  # the regions with their facts
+        self.skipped: dict[str, list[str]] = {}  # region id -> stored keys left out
+        self.checked_at = float("-inf")  # time.monotonic() of the last look at the stamps
+        self.warned = False
+        self.generation = 0  # raised by ``forget_facts``: a look that began before it does not count
+
+
+_FACTS = _Facts()
+log = logging.getLogger(__name__)
+
+
+def forget_facts() -> None:
+    """Look at the database again on the next ``get_region`` (a fact changed here, the
+    settings changed, a test emptied the tables)."""
+    _FACTS.generation += 1
+    _FACTS.checked_at = float("-inf")
+    _FACTS.stamps = None
+
+
+def skipped_facts(region_id: str) -> list[str]:
+    """Stored keys the overlay could not use for this region (shown on the region page)."""
+    configured_regions()
+    return list(_FACTS.skipped.get(region_id, []))
+
+
+def _refresh_seconds() -> float:
+    from models.settings import get_settings
+
+    return get_settings().region_facts_refresh_seconds
+
+
+def _read_stamps(conn) -> dict[str, str]:
+    from sqlalchemy import text
+
+    return dict(conn.execute(text("SELECT region_id, stamp FROM regionfactstamp")).all())
+
+
+def _read_facts(conn) -> dict[str, dict]:
+    from sqlalchemy import text
+
+    from models.region_facts import decode
+
+    out: dict[str, dict] = {}
+    for region_id, key, value in conn.execute(text("SELECT region_id, key, value FROM regionfact")).all():
+        out.setdefault(region_id, {})[key] = decode(value)
+    return out
+
+
+def _with_facts(base: dict[str, RegionConfig]) -> dict[str, RegionConfig]:
+    state = _FACTS
+    if state.base is base and time.monotonic() - state.checked_at < _refresh_seconds():
+        return state.regions
+    with state.lock:
+        now = time.monotonic()
+        if state.base is base and now - state.checked_at < _refresh_seconds():
+            return state.regions
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from models.db import get_engine
+
+        generation = state.generation
+        try:
+            with get_engine().connect() as conn:
+                stamps = _read_stamps(conn)  # first: see "Why no race" above
+                unchanged = state.base is base and stamps == state.stamps
+                facts = {} if unchanged or not stamps else _read_facts(conn)
+        except SQLAlchemyError as exc:
+            if not state.warned:
+                # A database without the tables (not migrated yet) is expected before ``init``.
+                missing = "regionfact" in str(getattr(exc, "orig", exc))
+                log.log(logging.DEBUG if missing else logging.WARNING,
+                        "region facts not read (%s): the region files' values count", type(exc).__name__)
+                state.warned = True
+            if state.base is not base or state.regions is None:
+                state.base, state.regions, state.stamps, state.skipped = base, base, None, {}
+            state.checked_at = now
+            return state.regions
+        if not unchanged:
+            from models.region_facts import apply_facts
+
+            regions, skipped = dict(base), {}
+            for region_id, region_facts in facts.items():
+                if region_id in base:
+                    regions[region_id], left_out = apply_facts(base[region_id], region_facts)
+                    if left_out:
+                        skipped[region_id] = left_out
+                        log.warning("region %s: stored facts left out: %s", region_id, ", ".join(left_out))
+            state.base, state.stamps, state.regions, state.skipped = base, stamps, regions, skipped
+        if generation == state.generation:  # else a change committed meanwhile: look again next time
+            state.checked_at = now
+        else:
+            state.stamps = None
+        return state.regions
 
 
 def get_region(region_id: str) -> RegionConfig:

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     # How often a running process checks the database's keyring again (a rotation started by
     # another process is noticed within this time).
     key_refresh_seconds: float = 5.0
+    # How often a running process asks the database whether the region's facts (the region
+    # page, models/region_facts.py) changed: a change made in another process (another
+    # web-app instance, a worker) takes effect within this time; in the process that made
+    # it, at once.
+    region_facts_refresh_seconds: float = Field(default=1.0, ge=0, le=300)
     # Outgoing messages land here as .eml/.html files when the transport is "file".
     outbox_dir: Path | None = None
     # Append-only checkpoints of the audit trail's head, outside the database (models.anchor).
@@ -97,3 +102,4 @@ def reset_settings() -> None:
     crypto.reset_keys()
     db.reset_engine()
     region_config._regions_in.cache_clear()
+    region_config.forget_facts()

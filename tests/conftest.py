@@ -123,6 +123,9 @@ def _empty_all_tables(engine) -> None:
             audit.create_append_only_triggers(conn)
             processing.create_append_only_triggers(conn)
     anchor.anchor_file().unlink(missing_ok=True)
+    from models import region_config
+
+    region_config.forget_facts()  # the region facts went with the tables
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from web import errors
 from web.api import create_api
 from web.middleware import CsrfCheck, Guard, Identify
-from web.pages import dashboard, forward, login, processing_log, requests, start, tasks, workbench
+from web.pages import dashboard, forward, login, processing_log, region, requests, start, tasks, workbench
 from web.settings import WebSettings
 
 OWN_STATIC = Path(__file__).resolve().parent / "static"
@@ -64,6 +64,7 @@ def create_app(settings: Optional[WebSettings] = None) -> FastAPI:
     app.include_router(requests.router)
     app.include_router(workbench.router)
     app.include_router(processing_log.router)
+    app.include_router(region.router)
 
     # Added innermost first: a request passes Guard, then Identify, then CsrfCheck.
     app.add_middleware(CsrfCheck, settings=settings)

@@ -11,6 +11,7 @@ Pure: region configuration and letter contexts in, lists of Dutch problem lines 
 actions call :func:`unsendable` before they write anything.
 """
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from models.region_config import RegionConfig, is_unverified
@@ -195,16 +196,89 @@ def blocked(region: RegionConfig, kinds: Optional[Iterable[str]] = None) -> list
     return [] if get_settings().demo else unsendable(region, kinds)
 
 
-def partner_problems(region: RegionConfig, slugs: Iterable[str]) -> list[str]:
-    """The bezwaar routes and the mandates of these partners (for decisions on their data):
-    a bestuursorgaan's decision is signed in its mandate (Awb art. 10:10)."""
+def partner_keys(region: RegionConfig, slugs: Iterable[str]) -> list[str]:
+    """The keys of the bezwaar routes and the mandates of these partners."""
     keys = []
     for slug in dict.fromkeys(slugs):
         partner = region.partner(slug)
         if partner.bestuursorgaan and partner.bezwaar is not None:
             keys += [f"partners.{slug}.bezwaar.addressee", f"partners.{slug}.bezwaar.address"]
             keys += mandate_keys(region, slug)
-    return problems(region, keys)
+    return keys
+
+
+def partner_problems(region: RegionConfig, slugs: Iterable[str]) -> list[str]:
+    """The bezwaar routes and the mandates of these partners (for decisions on their data):
+    a bestuursorgaan's decision is signed in its mandate (Awb art. 10:10)."""
+    return problems(region, partner_keys(region, slugs))
+
+
+# ------------------------------------------------------------------ what still blocks (issue 18 point 13)
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A value that stops real letters of the region: its key, what it is for, and where the
+    region fills it in (the region page: ``page`` with the field's anchor)."""
+
+    region_id: str
+    key: str
+    label: str
+    purpose: str
+    page: Optional[str]  # "/regio/drenthe/briefhoofd#veld-letterhead-phone"; None: only in the region file
+    group_title: Optional[str]
+    line: str  # the one-line problem (``message``)
+
+    @property
+    def where(self) -> str:
+        if self.page is None:
+            return f"config/regions/{self.region_id}.yaml, sleutel {self.key}"
+        return f"regiopagina {self.page}, veld {self.key}"
+
+
+def region_page(region_id: str, group_id: Optional[str] = None) -> str:
+    """The path of the region page (web/pages/region.py), or of one group's form."""
+    return f"/regio/{region_id}" + (f"/{group_id}" if group_id else "")
+
+
+def blockers(region: RegionConfig) -> list[Blocker]:
+    """Everything that still stops a real letter of this region, in the order of the region
+    page: every letter kind's contact details, signers, bodies and joint route
+    (:func:`unsendable`), and every bestuursorgaan's bezwaar route and mandate
+    (:func:`partner_problems`). Empty when the region can send real letters. One list for
+    ``rechtenloket regions check`` and the region page. Ignores the demo setting."""
+    from models.letters.kinds import KINDS
+    from models.region_facts import field_anchor, groups
+
+    keys: list[str] = []
+    for kind_id in KINDS:
+        keys += possible_keys(region, kind_id)
+    keys += partner_keys(region, [p.slug for p in region.partners])
+    bad = bad_keys(region, keys)
+    order, where = {}, {}
+    for g in groups(region):
+        for spec in g.specs:
+            order[spec.key] = len(order)
+            where[spec.key] = (g, spec)
+    for key in bad:  # a partner's whole mandate (none in the file): its group
+        if key not in where and key.startswith("partners.") and key.endswith(".mandate"):
+            slug = key.split(".")[1]
+            found = next(((g, s) for g, s in where.values() if g.id == f"partner-{slug}"
+                          and s.key.endswith(".mandate.organ")), None)
+            if found is not None:
+                where[key] = found
+                order[key] = order[found[1].key]
+    out = []
+    for key in sorted(bad, key=lambda k: order.get(k, len(order))):
+        if key in where:
+            g, spec = where[key]
+            out.append(Blocker(region_id=region.id, key=key, label=spec.label, purpose=spec.purpose,
+                               page=f"{region_page(region.id, g.id)}#{field_anchor(spec.key)}", group_title=g.title,
+                               line=message(region, key)))
+        else:
+            out.append(Blocker(region_id=region.id, key=key, label=key, purpose="Staat in de brieven.", page=None, group_title=None,
+                               line=message(region, key)))
+    return out
 
 
 def letter_keys(kind_id: str, ctx) -> list[str]:

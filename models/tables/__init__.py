@@ -14,6 +14,7 @@ from models.tables.partner import Partner, Region
 from models.tables.portal import AnswerDraft, ApiToken, TaskLink
 from models.tables.processing import ProcessingLogEntry
 from models.tables.referral import Referral
+from models.tables.region_fact import RegionFact, RegionFactStamp
 from models.tables.registration import CaseRegistration
 from models.tables.request import Representative, Request, RequestRight
 from models.tables.statistics import StatisticsSnapshot
@@ -44,6 +45,8 @@ __all__ = [
     "ProcessingLogEntry",
     "Referral",
     "Region",
+    "RegionFact",
+    "RegionFactStamp",
     "Representative",
     "Request",
     "RequestRight",

@@ -51,9 +51,11 @@ ACCOUNTS = {
     "auditor": ("matrix.fg", Role.auditor, ("drenthe",), None),
     "coordinator": ("matrix.coord", Role.coordinator, ("drenthe",), None),
     "signatory": ("matrix.onderteken", Role.signatory, ("drenthe",), None),
+    "administrator": ("matrix.beheer", Role.administrator, ("drenthe",), None),
+    "administrator_other_region": ("matrix.beheer.fryslan", Role.administrator, ("fryslan",), None),
 }
 #: The workbench's routes (tests/web/test_workbench_matrix.py) are asked of these too.
-WORKBENCH_PRINCIPALS = (*PRINCIPALS, "coordinator", "signatory")
+WORKBENCH_PRINCIPALS = (*PRINCIPALS, "coordinator", "signatory", "administrator", "administrator_other_region")
 
 
 def partner_principal(slug: str) -> Principal:
@@ -466,4 +468,17 @@ WORKBENCH_ROUTES: list[Route] = [
     Route("processing log export, no betrokkene", "POST", "/verwerkingenlogboek/export",
           _staff({"auditor": 422}, "POST"), form=lambda w: {"format": "json", "betrokkene": "onbekend"},
           owner=staff_owner),
+    # The region page (issue 18 point 12): the administrator of the region only; another
+    # region's administrator gets 404, every other role 403. No betrokkene's data on it.
+    Route("region pages", "GET", "/regio", _staff({"administrator": 303, "administrator_other_region": 303}),
+          owner=staff_owner),
+    Route("region page", "GET", "/regio/drenthe", _staff({"administrator": 200, "administrator_other_region": 404}),
+          owner=staff_owner),
+    Route("region group form", "GET", "/regio/drenthe/briefhoofd",
+          _staff({"administrator": 200, "administrator_other_region": 404}), owner=staff_owner),
+    Route("region group form, unknown group", "GET", "/regio/drenthe/bestaat-niet",
+          _staff({"administrator": 404, "administrator_other_region": 404}), owner=staff_owner),
+    Route("region group, bad phone number", "POST", "/regio/drenthe/briefhoofd",
+          _staff({"administrator": 422, "administrator_other_region": 404}, "POST"),
+          form=lambda w: {"letterhead.phone": "12"}, owner=staff_owner),
 ]

@@ -94,3 +94,37 @@ def test_other_pages_pass_the_accessibility_check(loaded, live_server, page):
     assert page.locator("#foutmeldingen li").count() == 5  # date, channel, region, name, address
     check_accessibility(page)
     screenshot(page, "formulier-fouten")
+
+
+def test_the_region_page_passes_the_accessibility_check(loaded, live_server, page):
+    """The administrator's region page and a group form with an error (issue 18 point 12)."""
+    from sqlalchemy import text
+
+    make_account(loaded, "beheer.drenthe", "administrator", regions=("drenthe",))
+    page.goto(live_server + "/inloggen")
+    page.fill("#veld-username", "beheer.drenthe")
+    page.fill("#veld-password", PASSWORD)
+    page.click("button:has-text('Inloggen')")
+    page.wait_for_url(live_server + "/")
+    page.click("a:has-text('Regiogegevens')")
+    page.wait_for_url(live_server + "/regio/drenthe")
+    check_accessibility(page)
+    screenshot(page, "regio-beheerder")
+    page.goto(live_server + "/regio/drenthe/briefhoofd")
+    page.fill("#veld-letterhead-phone", "12")
+    with page.expect_navigation():
+        page.click("button:has-text('Opslaan en bevestigen')")
+    assert page.locator("#veld-letterhead-phone-fout").is_visible()
+    check_accessibility(page)
+    screenshot(page, "regio-formulier-fout")
+    page.fill("#veld-letterhead-phone", "0592 123 456")
+    with page.expect_navigation():
+        page.click("button:has-text('Opslaan en bevestigen')")
+    assert "Opgeslagen: Briefhoofd en contact." in page.locator("main").inner_text()
+    check_accessibility(page)
+    with loaded.begin() as conn:
+        conn.execute(text("DELETE FROM regionfact"))
+        conn.execute(text("DELETE FROM regionfactstamp"))
+    from models import region_config
+
+    region_config.forget_facts()
