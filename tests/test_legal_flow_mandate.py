@@ -193,3 +193,30 @@ def test_with_the_mandate_recorded_the_reply_goes_out_unmarked(loaded, confirmed
     sent = letters(request_id)["reply:inzage"]
     assert sent.status == "sent"
     assert f"{ORGAN},<br>namens dezen," in _signature(sent.html) and "[nog niet bekend]" not in sent.html
+
+
+def test_a_mandate_filled_in_after_the_draft_lets_the_same_draft_be_approved(loaded, confirmed, request):
+    """The administrator records the mandate on the region page after the reply was drafted:
+    the approval renders the draft again with the fact (models/actions/replies.py
+    ``blockers_as_signed``), so no redraft is needed and the signed letter carries no placeholder."""
+    from models.actions.region_facts import save_group
+    from models.enums import Role
+    from models.principal import Principal
+
+    confirmed(mandates=False)
+    request_id = _until_replying()
+    assert "partners.gemeente-rotterdam.mandate.decree" in unverified_keys(letters(request_id)["reply:inzage"].html)
+    request.getfixturevalue("production")
+    admin = Principal(id="beheer-rr", role=Role.administrator, regions=frozenset({REGION}))
+    with Session(loaded) as s:
+        save_group(s, admin, REGION, "partner-gemeente-rotterdam", {
+            "partners.gemeente-rotterdam.mandate.decree": "Mandaatbesluit ZVH Rotterdam 2025",
+            "partners.gemeente-rotterdam.mandate.decided_on": "14-01-2025"}, D("2026-03-09"))
+        s.commit()
+    with session_scope() as s:
+        approved = approve_replies(s, request_id, SIGNATORY, D("2026-03-10"))
+        send_replies(s, request_id, TESTER, D("2026-03-10"))
+    assert approved.ids
+    sent = letters(request_id)["reply:inzage"]
+    assert sent.status == "sent" and unverified_keys(sent.html) == [] and DEMO_MARK not in sent.html
+    assert f"{ORGAN},<br>namens dezen," in _signature(sent.html)
