@@ -139,6 +139,14 @@ def _mandate_slug(key: str) -> Optional[str]:
     return None
 
 
+def _mandate_page(region: RegionConfig, slug: str) -> str:
+    """The region page's form of this partner (its bezwaar route and mandate), else the page."""
+    from models.region_facts import group
+
+    group_id = f"partner-{slug}"
+    return region_page(region.id, group_id if group(region, group_id) is not None else None)
+
+
 def mandate_message(region: RegionConfig, slug: str) -> str:
     """Why a decision on this partner's data cannot be approved while its mandate is not
     recorded: the signer decides in the name of the bestuursorgaan (Awb art. 10:1, 10:10), so
@@ -159,7 +167,8 @@ def mandate_message(region: RegionConfig, slug: str) -> str:
         f"regio {region.id}: partners.{slug}.mandate ({partner.display_name}): {missing}. "
         f"De ondertekenaar beslist namens {_organ(partner)} (mandaat, art. 10:10 Awb). Zonder "
         "vastgelegd mandaatbesluit en datum kan een besluit over deze gegevens niet worden "
-        "goedgekeurd. Vul het mandaat van deze partner in bij de regio; 'rechtenloket regions' "
+        f"goedgekeurd. De beheerder van de regio vult het mandaat in op "
+        f"{_mandate_page(region, slug)}; 'rechtenloket regions check {region.id}' "
         "toont wat nog ontbreekt"
     )
 
