@@ -27,7 +27,8 @@ AS_JSON = typer.Option(False, "--json", help="Uitvoer als JSON.")
 
 def register(app: typer.Typer) -> None:
     req = typer.Typer(help="Verzoeken van betrokkenen behandelen.", no_args_is_help=True)
-    for name, fn in [("register", register_cmd), ("identity", identity), ("answer", answer), ("decide", decide),
+    for name, fn in [("register", register_cmd), ("identity", identity), ("identity-doubt", identity_doubt),
+                     ("identity-lapse", identity_lapse), ("answer", answer), ("decide", decide),
                      ("execute", execute), ("extend", extend), ("explain", explain), ("source", source),
                      ("disclose", disclose), ("reopen", reopen), ("approve", approve), ("send", send),
                      ("show", show),
@@ -155,6 +156,45 @@ def identity(request_id: str = typer.Argument(..., help="Kenmerk of id van het v
     _record(act, day)
 
 
+def identity_doubt(
+    request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+    reason: str = typer.Option(..., "--reason", help="Waarom de identiteit nog niet vast te stellen is: "
+                               "geen_vergelijking, afwijkende_gegevens, vertegenwoordiger, gevoelige_gegevens "
+                               "of anders."),
+    explanation_file: Optional[str] = typer.Option(
+        None, "--explanation-file", help="Toelichting: bestand met de tekst (- leest van standaardinvoer). "
+        "Verplicht bij 'anders'; dan staat deze tekst als reden in de brief."),
+    recorded_on: Optional[str] = typer.Option(None, "--on", help="Datum van de reden (standaard vandaag)."),
+    today: Optional[str] = TODAY,
+) -> None:
+    """Leg vast waarom de identiteit nog niet vast te stellen is (AVG art. 12 lid 6).
+
+    Vanaf die datum staat de termijn stil (waar de regio dat doet) en de betrokkene krijgt de
+    uitnodiging met de termijn om langs te komen. Niet bij een verzoek aan de balie: daar is de
+    identiteit bij de intake vastgesteld."""
+    from models.actions.identity import IdentityDoubtInput, record_identity_doubt
+
+    day = _day(today, "--today")
+    on = _day(recorded_on, "--on") if recorded_on else day
+    explanation = read_text(explanation_file, "--explanation-file") if explanation_file else None
+    data = IdentityDoubtInput(reason=reason, explanation=explanation, recorded_on=on)
+    _record(lambda s: record_identity_doubt(s, request_id, data, ACTOR, day), day)
+
+
+def identity_lapse(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
+                   today: Optional[str] = TODAY) -> None:
+    """Leg vast dat de termijn van de uitnodiging ongebruikt is verstreken.
+
+    Het verzoek eindigt dan met een besluit: wij behandelen het niet (bij een bestuursorgaan:
+    buiten behandeling, art. 4:5 Awb). Dat besluit komt als concept klaar te staan en gaat weg
+    zoals elk antwoord ('request approve', 'request send'). De dagelijkse ronde ('sweep') doet
+    dit ook zelf."""
+    from models.actions.identity import IdentityLapseInput, record_identity_lapse
+
+    day = _day(today, "--today")
+    _record(lambda s: record_identity_lapse(s, request_id, IdentityLapseInput(recorded_on=day), ACTOR, day), day)
+
+
 def answer(request_id: str = typer.Argument(..., help="Kenmerk of id van het verzoek."),
            file: str = typer.Argument(..., help="Antwoord als JSON-bestand (- leest van standaardinvoer)."),
            today: Optional[str] = TODAY) -> None:
@@ -266,21 +306,29 @@ def approve(request_id: str = typer.Argument(..., help="Kenmerk of id van het ve
             today: Optional[str] = TODAY) -> None:
     """Keur de antwoorden goed (als ondertekenaar); daarna kan 'request send' ze versturen.
 
-    Vier ogen (standaard in elke regio): wie aan de antwoorden schreef, keurt ze niet goed."""
+    Vier ogen (standaard in elke regio): wie aan de antwoorden schreef, keurt ze niet goed.
+    Noemt een vrije tekst de rol van de politie of het OM terwijl hun deel is doorgestuurd,
+    dan staat een waarschuwing op stderr; die houdt de goedkeuring niet tegen."""
+    from models.actions.common import get_request
     from models.actions.replies import approve_replies
+    from models.letters.approval import warnings
 
     from models import audit
 
     day = _day(today, "--today")
+    notes: list[str] = []
 
     def act(s):
         principal = _signatory(s, signatory)
+        notes[:] = warnings(s, get_request(s, request_id))  # read before approving, shown after
         recorded = approve_replies(s, request_id, principal, day)
         if signatory is not None and not recorded.repeated:  # the trail says who typed it in
             audit.record(s, ACTOR.actor, "replies.approval_recorded", recorded.request_id, signatory=principal.id)
         return recorded
 
     _record(act, day)
+    for note in notes:
+        typer.echo(f"waarschuwing: {note}", err=True)
 
 
 def _signatory(session, username: Optional[str]):

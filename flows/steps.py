@@ -7,7 +7,6 @@ step twice, or after a crash anywhere, and the result is the same.
 """
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, select
 
 from models import audit
@@ -252,13 +251,18 @@ def after_decision(session: Session, request: Request, today: date) -> None:
 
 
 def close(session: Session, request: Request, today: date) -> None:
+    from models.retention import delete_after_for
+
     region = get_region(request.region_id)
+    replied = []
     for r in rights(session, request.id):
         if r.replied_on is None:
             r.replied_on = today
             session.add(r)
+        replied.append(r.replied_on)
     request.closed_on = today
-    request.delete_after = today + relativedelta(years=region.retention.request_file_years)
+    # the region's years (a decision of the partners), never before the remedy periods end
+    request.delete_after = delete_after_for(today, region.retention.request_file_years, max(replied, default=None))
     _set_status(session, request, lifecycle.STATUS_AFTER[Step.close], today)
 
 

@@ -32,6 +32,8 @@ ACTION_LABELS = {
     "key.rotation_started": "Sleutelwissel begonnen (nieuwe sleutel in gebruik)",
     "key.retired": "Oude sleutel buiten gebruik gesteld",
     "request.retention_erased": "Dossier verwijderd na afloop van de bewaartermijn",
+    "request.retention_hold": "Dossier vastgehouden (bezwaar, beroep, verzoekschrift of klacht loopt)",
+    "request.retention_released": "Dossier vrijgegeven (de procedure is voorbij)",
     "auth.login_failed": "Inloggen mislukt",
     "auth.logout": "Uitgelogd",
     "page.viewed": "Pagina met persoonsgegevens bekeken",

@@ -38,6 +38,23 @@ class Regime(StrEnum):
     wjsg = "wjsg"  # Wet justitiële en strafvorderlijke gegevens
 
 
+class SpecialCategory(StrEnum):
+    """What a data item is, for item b of the inzage reply: decided by what the data are
+    (the supplier's answer, else the supplier's default), never by a word in the category.
+
+    ``health``: data concerning health (AVG art. 4(15), a special category of art. 9(1));
+    ``special``: another special category of art. 9(1) (racial or ethnic origin, political
+    opinions, religious or philosophical beliefs, trade union membership, genetic or
+    biometric data, sex life or sexual orientation); ``criminal``: data relating to criminal
+    convictions and offences (AVG art. 10; not a special category under the AVG, a regime of
+    its own); ``none``: none of these."""
+
+    health = "health"
+    special = "special"
+    criminal = "criminal"
+    none = "none"
+
+
 class RoutingTarget(StrEnum):
     """Where a bucket of police or OM data goes (domain.md §3)."""
 

@@ -16,7 +16,7 @@ The reading and its sources are in docs/decisions.md ("Issue 18 point 3") and do
 from datetime import date, timedelta
 
 from models.enums import Channel, IdentityDoubt
-from models.holidays import DecreeDay, add_working_days
+from models.holidays import DecreeDay, add_working_days, next_working_day
 
 #: Channels where the identity is established at intake, so the clock never stops for it.
 IDENTITY_AT_INTAKE = frozenset({Channel.balie})
@@ -116,3 +116,16 @@ def lapse_date(invited_on: date, working_days: int, decree_days: tuple[DecreeDay
     """The day the clock runs again after an unused term: the day after its last day,
     whenever the sweep or the coordinator notices (the clock never stands still longer)."""
     return term_end(invited_on, working_days, decree_days) + timedelta(days=1)
+
+
+#: Awb art. 4:5 lid 4: "Een besluit om de aanvraag niet te behandelen wordt aan de aanvrager
+#: bekendgemaakt binnen vier weken nadat [...] de daarvoor gestelde termijn ongebruikt is verstreken."
+DECISION_WEEKS = 4
+
+
+def decision_due(invited_on: date, working_days: int, decree_days: tuple[DecreeDay, ...] = ()) -> date:
+    """The last day to send the decision not to deal with the request: four weeks after the
+    last day of the term (Awb art. 4:5 lid 4); a Saturday, Sunday or holiday moves it to the
+    next working day (Atw art. 1)."""
+    end = term_end(invited_on, working_days, decree_days)
+    return next_working_day(end + timedelta(weeks=DECISION_WEEKS), decree_days)

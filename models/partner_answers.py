@@ -11,7 +11,9 @@ of another organisation.
 Per item (domain.md §4 step 4): does it come from us (no: the coordinator establishes the
 true source); is it correct (no: the right text); for an inzage request, may the
 betrokkene see it (no: a ground from the region's list, art. 41 lid 1 UAVG, and an
-explanation in the u-form for the letter); a note for the ZVH (never in a letter).
+explanation in the u-form for the letter); what the item is (health, another special
+category, criminal data or none: item b of the inzage reply marks it so; not answered: the
+organisation's default, models/letters/categories.py); a note for the ZVH (never in a letter).
 """
 import json
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from sqlmodel import Session, select
 
 from models.actions.answers import AnswerInput, for_the_betrokkene
 from models.actions.inputs import LINE, NOTE, STATEMENT, Input, optional_text
+from models.enums import SpecialCategory
 from models.region_config import RegionConfig
 from models.tables import AnswerDraft, ConsultationTask, ItemAnswer
 from models.tables.common import utcnow
@@ -40,6 +43,11 @@ class ItemForm(Input):
     withhold_ground: optional_text(64) = Field(default=None, title="De grond")
     explanation: optional_text(STATEMENT) = Field(default=None, title="De uitleg voor de betrokkene")
     note: optional_text(NOTE) = Field(default=None, title="De notitie voor het Zorg- en Veiligheidshuis")
+    special_category: Optional[SpecialCategory] = Field(
+        default=None, title="Wat voor gegeven het is",
+        description="health (over de gezondheid), special (een ander bijzonder gegeven, artikel 9 AVG), "
+                    "criminal (strafrechtelijk, artikel 10 AVG) of none; leeg: wat bij uw organisatie past "
+                    "(special_category_default bij het gegeven)")
 
 
 class AnswerForm(Input):
@@ -159,6 +167,7 @@ def to_answer_input(form: AnswerForm, partner_slug: str, today: date, inzage: bo
             "withhold_ground": item.withhold_ground if withhold else None,
             "explanation": item.explanation if withhold else None,
             "note": item.note,
+            "special_category": item.special_category if mine else None,
         })
     return AnswerInput(partner=partner_slug, answered_on=today, answered_by=form.answered_by,
                        items=items, note=form.note)
@@ -203,4 +212,5 @@ def form_from_answers(session: Session, task: ConsultationTask) -> AnswerForm:
     return AnswerForm(answered_by=task.answered_by, note=task.note, items=[ItemForm(
         registration_id=a.registration_id, supplied_by_us=a.supplied_by_us, correct=a.correct,
         correction=a.correction, withhold=a.withhold if a.supplied_by_us else None,
-        withhold_ground=a.withhold_ground, explanation=a.explanation, note=a.note) for a in answers])
+        withhold_ground=a.withhold_ground, explanation=a.explanation, note=a.note,
+        special_category=a.special_category) for a in answers])

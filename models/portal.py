@@ -21,7 +21,8 @@ from models.actions.common import ActionError, Recorded
 from models.actions.answers import record_answer
 from models.actions.inputs import Day, Input
 from models.actions.intake import RepresentativeInput, RequestInput, SubjectInput, register_request
-from models.enums import RequestType, Role, TaskStatus
+from models.enums import PartnerKind, RequestType, Role, SpecialCategory, TaskStatus
+from models.letters.categories import default_in
 from models.letters.render import RIGHT_NOUNS
 from models.partner_answers import (AnswerForm, Problem, check_answer, check_draft, delete_draft, draft_saved_at,
                                     load_draft, store_draft, to_answer_input)
@@ -179,6 +180,9 @@ class RegistrationView:
     category: str
     description: str
     supplied_on: Optional[date]
+    # What the item is unless the partner says otherwise (models/letters/categories.py):
+    # the region's special_by_default for this partner, else by its kind.
+    special_default: str = SpecialCategory.none.value
 
 
 @dataclass(frozen=True)
@@ -191,6 +195,7 @@ class SubmittedItem:
     withhold_ground: Optional[str]
     explanation: Optional[str]
     note: Optional[str]
+    special_category: Optional[str] = None  # None: not said, the default holds
 
 
 @dataclass(frozen=True)
@@ -238,9 +243,10 @@ def task_view(session: Session, task: ConsultationTask, today: date) -> TaskView
     request_rights = rights(session, request.id)
     types = [r.type for r in request_rights]
     own = [r for r in registrations(session, request) if r.partner_id == partner.id]
+    default = default_in(region, partner.slug, PartnerKind(partner.kind))
     submitted = [] if task.status == TaskStatus.open.value else [
         SubmittedItem(a.registration_id, a.supplied_by_us, a.correct, a.correction, a.withhold, a.withhold_ground,
-                      a.explanation, a.note)
+                      a.explanation, a.note, a.special_category)
         for a in session.exec(select(ItemAnswer).where(ItemAnswer.task_id == task.id).order_by(ItemAnswer.id))]
     birth = request.subject_birth_date
     due = [clk.target_due for clk in clocks(session, request, today).values()]
@@ -262,7 +268,8 @@ def task_view(session: Session, task: ConsultationTask, today: date) -> TaskView
         betrokkene_name=request.subject_name,
         betrokkene_birth_date=date.fromisoformat(birth) if birth else None,
         contact=contact_of(region),
-        registrations=[RegistrationView(r.id, n, r.casus_ref, r.category, r.description, r.supplied_on)
+        registrations=[RegistrationView(r.id, n, r.casus_ref, r.category, r.description, r.supplied_on,
+                                        special_default=default.value)
                        for n, r in enumerate(own, start=1)],
         grounds=[(g.id, f"{g.uavg}: {g.plain} ({g.law})") for g in region.refusal_grounds],
         request_deadline=min(due) if due else None, forums=forums,

@@ -6,6 +6,7 @@ from. A wrong or missing key fails at load with the file name and the key's dott
 """
 import hashlib
 import logging
+import re
 import threading
 import time
 from functools import lru_cache
@@ -15,7 +16,7 @@ from typing import Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from models.enums import NotificationChannel, PartnerKind, Regime, RequestType, RoutingTarget
+from models.enums import NotificationChannel, PartnerKind, Regime, RequestType, RoutingTarget, SpecialCategory
 
 
 class ConfigError(ValueError):
@@ -249,7 +250,21 @@ class IdentityRule(_Strict):
 
 
 class Retention(_Strict):
+    """How long the ZVH keeps the request file itself (the request, its letters, the record of
+    the identity check) after the request closed (issue 18 point 7).
+
+    No protocol has a rule for the request file: their retention articles speak of the case
+    data (Utrecht PP 11.2: "uiterlijk binnen 1 jaar na het besluit tot Afschaling"). The period
+    is therefore a decision of the partners, and the letters cite it as that: ``decision`` is
+    how they name it ("besluit van de Stuurgroep van 12 maart 2026"), ``unverified`` until the
+    region records it (the letter then prints a placeholder and is marked VOORBEELD). ``rule``
+    says where the proposed period comes from; it is never printed as its source.
+
+    Whatever the years, the file is kept until every remedy period has run out and while a
+    bezwaar, beroep or complaint about the request runs (models/retention.py)."""
+
     request_file_years: int = Field(ge=1, le=30)
+    decision: str = Field(default=UNVERIFIED, min_length=1)
     rule: Rule
 
 
@@ -339,6 +354,12 @@ class PartnerConfig(_Strict):
     # How the signer decides for this bestuursorgaan (Awb art. 10:10): printed above
     # "namens dezen" for its parts; missing or unverified blocks the approval of such a reply.
     mandate: Optional[Mandate] = None
+    # What this partner's data are unless its answer says otherwise about an item, for item b
+    # of the inzage reply (health, special, criminal or none; models/letters/categories.py).
+    # Unset: by ``kind`` (zorg: health; reclassering: criminal; others: none). Set it where the
+    # kind does not tell: a justitiële inrichting (criminal), a welfare organisation filed as
+    # zorg (none).
+    special_by_default: Optional[SpecialCategory] = None
     notification: PartnerNotification = PartnerNotification()
 
     @model_validator(mode="after")
@@ -351,6 +372,9 @@ class PartnerConfig(_Strict):
             raise ValueError("bezwaar belongs to a bestuursorgaan only")
         if self.mandate is not None and not (self.bestuursorgaan and self.regime == Regime.avg):
             raise ValueError("mandate belongs to a bestuursorgaan under the AVG only")
+        if self.special_by_default is not None and self.regime != Regime.avg:
+            raise ValueError("special_by_default belongs to a partner under the AVG only "
+                             "(police and OM data are always criminal data)")
         return self
 
     @property
@@ -358,10 +382,28 @@ class PartnerConfig(_Strict):
         """The name as it reads in a sentence: "gemeente Achtkarspelen", not "Gemeente ..."."""
         return running_name(self.name)
 
+    @property
+    def plain_name(self) -> str:
+        """The name without the abbreviated legal form: "St. GGZ Drenthe" -> "GGZ Drenthe"."""
+        return plain_name(self.name)
+
+
+#: An abbreviated legal form before a name ("St. Altrecht", "st. Vaart Welzijn"): not B1, and
+#: not part of how anyone calls the organisation. "Stichting" written out stays. A saint's
+#: name is written out in the region file ("Sint Antonius"), so "St." always means stichting.
+_ABBREVIATED_FORM = re.compile(r"^(?:St|st|Stg|stg)\.\s+(?=\S)")
+
+
+def plain_name(name: str) -> str:
+    """An organisation's name without "St." (issue 18 point 11): "St. Altrecht" -> "Altrecht"."""
+    return _ABBREVIATED_FORM.sub("", name.strip(), count=1)
+
 
 def running_name(name: str) -> str:
-    """An organisation's name as it reads in a sentence: "gemeente Achtkarspelen", not "Gemeente ..."."""
-    for word in ("Gemeente ", "Stichting ", "St. "):
+    """An organisation's name as it reads in a sentence: "gemeente Achtkarspelen", not
+    "Gemeente ...", and without "St." ("St. GGZ Drenthe" -> "GGZ Drenthe")."""
+    name = plain_name(name)
+    for word in ("Gemeente ", "Stichting "):
         if name.startswith(word):
             return word.lower() + name[len(word):]
     return name

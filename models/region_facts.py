@@ -143,6 +143,15 @@ def groups(region: RegionConfig) -> list[FactGroup]:
                                "Besluiten voor alle organisaties samen: waar de betrokkene het bezwaar naartoe stuurt.",
                                "gezamenlijk", hint=_address_hint("Postbus 30018, 9400 RA Assen")),
                   )),
+        FactGroup("bewaren", "Bewaren van het dossier van een verzoek",
+                  "Hoe lang het dossier van een verzoek blijft bewaard, hebben de partners samen besloten. Dat besluit"
+                  " staat in de brief als er geen gegevens zijn gevonden.", (
+                      FactSpec("retention.decision", "Besluit over de bewaartermijn", TEXT,
+                               "Brief 'geen gegevens': op welk besluit van de partners de bewaartermijn rust.",
+                               "bewaren", max_length=300,
+                               hint="De titel en datum, bijvoorbeeld: Besluit stuurgroep Zorg- en Veiligheidshuis van"
+                                    " 12-03-2025."),
+                  )),
     ]
     for partner in region.partners:
         if not (partner.bestuursorgaan and partner.regime == Regime.avg and partner.bezwaar is not None):

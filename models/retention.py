@@ -1,8 +1,15 @@
 """Retention: a closed request file is erased when its region's retention period has ended.
 
-``Request.delete_after`` is set when the request closes (closing date plus the region's
-``retention.request_file_years``). From the day after it, ``erase`` removes, in one
-transaction per request:
+``Request.delete_after`` is set when the request closes (``delete_after_for``): the closing
+date plus the region's ``retention.request_file_years`` (a decision of the partners, issue 18
+point 7), and never before every remedy period against the last decision has run out (the
+floor: the decision's date plus six weeks, the term of bezwaar, Awb art. 6:7 and 6:8, and of
+the verzoekschrift to the rechtbank, UAVG art. 35; plus a week for a bezwaarschrift posted on
+the last day, Awb art. 6:9 lid 2). A bezwaar, beroep, verzoekschrift or complaint about the
+request holds the file (``place_hold``, ``rechtenloket retention hold``) until it is released,
+and then for the remedy period against its outcome; a held file is never erased.
+
+From the day after ``delete_after``, ``erase`` removes, in one transaction per request:
 
 - the letters, the partners' unsent answer drafts, the outbox messages (and, before the transaction, their files on disk and
   the request's lock file);
@@ -26,9 +33,11 @@ was erased, as counts per kind, with the reference) is the audit event
 ``request.retention_erased``; the flow also publishes it as a Prefect table artifact.
 """
 import shutil
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Optional
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
@@ -36,6 +45,7 @@ from models import audit, processing
 from models.tables import (
     ActionEvent,
     AnswerDraft,
+    AuditEvent,
     CaseRegistration,
     ClockEvent,
     ConsultationTask,
@@ -76,19 +86,124 @@ ENCRYPTED_TABLES = {
 
 
 class NotDue(ValueError):
-    """The request's retention period has not ended (or it is not closed)."""
+    """The request's retention period has not ended (or it is not closed, or it is held)."""
 
 
-def is_due(request: Request, today: date) -> bool:
-    return (request.status == "closed" and request.delete_after is not None and request.delete_after < today
-            and request.anonymised_on is None)
+# ------------------------------------------------------------------ the floor
+
+#: The longest term of a remedy against a decision on a request: six weeks, for bezwaar (Awb
+#: art. 6:7, from the day after the decision was sent, art. 6:8) and for the verzoekschrift to
+#: the rechtbank (UAVG art. 35).
+REMEDY_TERM = timedelta(weeks=6)
+#: A bezwaarschrift posted before the end of the term is on time if it arrives within a week
+#: after it (Awb art. 6:9 lid 2).
+POST_MARGIN = timedelta(weeks=1)
+
+
+def remedies_end(decided_on: date) -> date:
+    """The last day a remedy against a decision sent on ``decided_on`` can still arrive."""
+    return decided_on + REMEDY_TERM + POST_MARGIN
+
+
+def delete_after_for(closed_on: date, years: int, last_decision_on: Optional[date] = None) -> date:
+    """The last day the request file is kept: the region's years after closing, and never
+    before every remedy period against the last decision has run out (the floor)."""
+    kept = closed_on + relativedelta(years=years)
+    if last_decision_on is not None:
+        kept = max(kept, remedies_end(last_decision_on))
+    return kept
+
+
+# ------------------------------------------------------------------ holds
+
+#: Why a file is held: a procedure about the request that needs the file (the codes the
+#: command line takes, with how the report names them).
+HOLD_REASONS = {
+    "bezwaar": "een bezwaar tegen een besluit op het verzoek",
+    "beroep": "een beroep bij de rechter",
+    "verzoekschrift": "een verzoekschrift aan de rechtbank (art. 35 UAVG)",
+    "klacht": "een klacht bij de Autoriteit Persoonsgegevens",
+}
+HOLD, RELEASE = "request.retention_hold", "request.retention_released"
+
+
+@dataclass(frozen=True)
+class HoldState:
+    """Whether a file is held: the reason and day of the hold that runs, or the day the last
+    one was released (the file is then kept for the remedy period against its outcome)."""
+
+    reason: Optional[str] = None
+    since: Optional[date] = None
+    released_on: Optional[date] = None
+
+    @property
+    def active(self) -> bool:
+        return self.reason is not None
+
+    def keeps(self, today: date) -> bool:
+        return self.active or (self.released_on is not None and today <= remedies_end(self.released_on))
+
+    def describe(self, today: date) -> str:
+        if self.active:
+            return f"vastgehouden sinds {self.since.isoformat()} wegens {HOLD_REASONS.get(self.reason, self.reason)}"
+        if self.released_on is not None and self.keeps(today):
+            return (f"vrijgegeven op {self.released_on.isoformat()}; bewaard tot en met "
+                    f"{remedies_end(self.released_on).isoformat()} (termijn van een rechtsmiddel)")
+        return "niet vastgehouden"
+
+
+def hold_state(session: Session, request_id: str) -> HoldState:
+    """The hold of a request file, from the audit trail (its events survive the erasure)."""
+    last = session.exec(select(AuditEvent).where(
+        AuditEvent.request_id == request_id, AuditEvent.action.in_((HOLD, RELEASE)))
+        .order_by(AuditEvent.seq.desc()).limit(1)).first()
+    if last is None:
+        return HoldState()
+    on = date.fromisoformat(last.detail["on"])
+    if last.action == HOLD:
+        return HoldState(reason=last.detail["reason"], since=on)
+    return HoldState(released_on=on)
+
+
+def place_hold(session: Session, request: Request, reason: str, actor: str, today: date) -> HoldState:
+    """Hold the file for a procedure about the request (the caller has authorised the actor).
+    Raises ValueError for an unknown reason or a file that was erased already."""
+    if reason not in HOLD_REASONS:
+        raise ValueError(f"onbekende reden {reason!r} (kies uit: {', '.join(HOLD_REASONS)})")
+    if request.anonymised_on is not None:
+        raise ValueError(f"{request.reference}: het dossier is al verwijderd op {request.anonymised_on.isoformat()}")
+    audit.record(session, actor, HOLD, request.id, reason=reason, on=today)
+    return hold_state(session, request.id)
+
+
+def release_hold(session: Session, request: Request, actor: str, today: date) -> HoldState:
+    """End the hold: the procedure is over. The file is then kept for the remedy period
+    against its outcome, and at least until its own ``delete_after``."""
+    if not hold_state(session, request.id).active:
+        raise ValueError(f"{request.reference}: het dossier wordt niet vastgehouden")
+    audit.record(session, actor, RELEASE, request.id, on=today)
+    return hold_state(session, request.id)
+
+
+# ------------------------------------------------------------------ due
+
+
+def is_due(request: Request, today: date, session: Optional[Session] = None) -> bool:
+    """Is the file's retention over? With a session, a hold keeps it too."""
+    if not (request.status == "closed" and request.delete_after is not None and request.delete_after < today
+            and request.anonymised_on is None):
+        return False
+    return session is None or not hold_state(session, request.id).keeps(today)
 
 
 def due_ids(session: Session, today: date) -> list[str]:
-    """The requests whose retention ended before ``today`` and that are not erased yet."""
-    return list(session.exec(select(Request.id).where(
+    """The requests whose retention ended before ``today``, not held and not erased yet."""
+    ids = list(session.exec(select(Request.id).where(
         Request.status == "closed", Request.delete_after.is_not(None), Request.delete_after < today,
         Request.anonymised_on.is_(None)).order_by(Request.delete_after, Request.id)))
+    held = set(session.exec(select(AuditEvent.request_id).where(
+        AuditEvent.request_id.in_(ids), AuditEvent.action.in_((HOLD, RELEASE))))) if ids else set()
+    return [rid for rid in ids if rid not in held or not hold_state(session, rid).keeps(today)]
 
 
 def remove_files(request_id: str) -> int:
@@ -131,6 +246,9 @@ def erase(session: Session, request_id: str, today: date, files_removed: int = 0
         return None
     if not is_due(request, today):
         raise NotDue(f"{request.reference}: de bewaartermijn loopt nog (tot en met {request.delete_after})")
+    state = hold_state(session, request.id)
+    if state.keeps(today):
+        raise NotDue(f"{request.reference}: het dossier is {state.describe(today)}")
     # The processing itself is logged while the betrokkene's pseudonym is still linked.
     processing.record(session, ACTOR, "verwijderen:bewaartermijn", processing.RETENTION, request_id=request.id)
     counts: dict[str, int] = {"files": files_removed}
@@ -200,8 +318,9 @@ def report_row(session: Session, request_id: str, counts: Optional[dict]) -> dic
 
     request = session.get(Request, request_id)
     rule = get_region(request.region_id).retention
+    source = "besluit nog niet vastgelegd" if rule.decision.strip() == "unverified" else rule.decision
     return {"kenmerk": request.reference, "regio": request.region_id,
-            "termijn": f"{rule.request_file_years} jaar ({rule.rule.article})",
+            "termijn": f"{rule.request_file_years} jaar ({source})",
             "gesloten": request.closed_on.isoformat() if request.closed_on else "",
             "bewaren_tot": request.delete_after.isoformat() if request.delete_after else "",
             "verwijderd": ", ".join(f"{k}={v}" for k, v in sorted((counts or {}).items()) if v) or "al eerder"}

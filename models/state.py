@@ -179,8 +179,8 @@ def execution_needed(right_type: str, outcome: str | None, has_own_items: bool, 
     default (verzet needs execution until decided otherwise)."""
     if right_type != RequestType.verzet.value:
         return None
-    if outcome == DecisionOutcome.refused.value:
-        return False
+    if outcome in (DecisionOutcome.refused.value, DecisionOutcome.not_handled.value):
+        return False  # refused, or not dealt with (the identity was never established)
     if outcome in (DecisionOutcome.granted.value, DecisionOutcome.partly.value):
         return True
     if not has_own_items:

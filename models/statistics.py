@@ -68,6 +68,7 @@ OUTCOMES = {
     "granted": "toegewezen",
     "partly": "deels toegewezen",
     "refused": "afgewezen",
+    "not_handled": "niet behandeld (identiteit niet vastgesteld, art. 4:5 Awb)",
     "standard_refusal": "standaardweigering (recht niet in het protocol)",
     "no_own_decision": "geen eigen besluit (geen gegevens, of doorverwezen naar politie of OM)",
     "open": "nog in behandeling",

@@ -53,6 +53,8 @@ def _message(error: dict) -> str:
     if template is None:
         return "is niet geldig"
     ctx = {k: str(v).replace("'", "") for k, v in (error.get("ctx") or {}).items()}
+    if "expected" in ctx:  # pydantic lists the choices as "a, b or c"
+        ctx["expected"] = ctx["expected"].replace(" or ", " of ")
     try:
         return template.format(**ctx)
     except KeyError:

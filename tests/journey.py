@@ -29,7 +29,11 @@ def advance(request_id: str, today: date) -> None:
 
 
 def new_request(types=("inzage", "verwijdering"), received=date(2026, 2, 2), subject=None, region="drenthe",
-                registrations_=REGISTRATIONS) -> str:
+                registrations_=REGISTRATIONS, doubt=None) -> str:
+    """A registered, acknowledged request (a letter: its clock runs). ``doubt`` (an
+    ``IdentityDoubt`` code, or True for "geen_vergelijking"): the coordinator records on the
+    day of receipt why the identity cannot yet be established, so the clock stops and the
+    invitation goes out (AVG art. 12 lid 6; models/identity.py)."""
     subject = SubjectInput(**(subject or SUBJECT))
     with session_scope() as s:
         for partner, category, description in registrations_:
@@ -39,7 +43,19 @@ def new_request(types=("inzage", "verwijdering"), received=date(2026, 2, 2), sub
         rid = register_request(s, RequestInput(region=region, subject=subject, types=list(types),
                                                received_on=received), TESTER, received).request_id
     advance(rid, received)
+    if doubt:
+        doubt_identity(rid, received, "geen_vergelijking" if doubt is True else doubt)
     return rid
+
+
+def doubt_identity(rid: str, on: date, reason: str = "geen_vergelijking", explanation: str | None = None) -> None:
+    """Record why the identity cannot yet be established (the clock stops, the invitation goes out)."""
+    from models.actions.identity import IdentityDoubtInput, record_identity_doubt
+
+    with session_scope() as s:
+        record_identity_doubt(s, rid, IdentityDoubtInput(reason=reason, explanation=explanation, recorded_on=on),
+                              TESTER, on)
+    advance(rid, on)
 
 
 def identify(rid: str, on: date) -> None:

@@ -25,7 +25,10 @@ def advance(request_id: str, today: date) -> Wait:
 
 
 def start(region: str, subject: dict, registrations: list[dict], types: list[str], received: date,
-          statements: dict | None = None) -> tuple[str, list[int]]:
+          statements: dict | None = None, doubt: str | None = None) -> tuple[str, list[int]]:
+    """Register and acknowledge a letter request. ``doubt`` (an ``IdentityDoubt`` code): on
+    the day of receipt the coordinator records why the identity cannot yet be established,
+    so the clock stops from that day and the invitation goes out (AVG art. 12 lid 6)."""
     with session_scope() as s:
         ids = [add_registration(s, RegistrationInput(region=region, subject=subject, **r), ACTOR, received).id
                for r in registrations]
@@ -34,7 +37,19 @@ def start(region: str, subject: dict, registrations: list[dict], types: list[str
                                    ACTOR, received)
         request_id = request.request_id
     advance(request_id, received)
+    if doubt:
+        doubt_identity(request_id, received, doubt)
     return request_id, ids
+
+
+def doubt_identity(request_id: str, on: date, reason: str = "geen_vergelijking",
+                   explanation: str | None = None) -> None:
+    from models.actions.identity import IdentityDoubtInput, record_identity_doubt
+
+    with session_scope() as s:
+        record_identity_doubt(s, request_id, IdentityDoubtInput(reason=reason, explanation=explanation,
+                                                                recorded_on=on), ACTOR, on)
+    advance(request_id, on)
 
 
 def identify(request_id: str, region: str, on: date) -> None:

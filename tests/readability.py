@@ -6,6 +6,7 @@ short references ("Regels: ..."), addresses, the signature and the annex (the co
 data). Each sentence has at most ``MAX_WORDS`` words; on average at most ``MAX_AVERAGE``."""
 import re
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 
 MAX_WORDS = 25
@@ -84,3 +85,21 @@ def readability(html: str) -> Readability:
     for block in running_text(html):
         sentences += [s.strip() for s in _SENTENCE_END.split(block) if _WORD.search(s)]
     return Readability(sentences)
+
+
+def reference_lines(html: str) -> list[str]:
+    """The "Regels:" lines of a letter, as printed (without "Regels: " and the final full stop)."""
+    out = []
+    for m in re.finditer(r'<p class="ref">Regels: (.*?)</p>', html, re.S):
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", m.group(1))).strip()
+        out.append(unescape(text).removesuffix("."))
+    return out
+
+
+def cites(html: str, article: str) -> bool:
+    """Does a "Regels:" line of the letter cite ``article`` (every reference in it)? The lines
+    are compact (models.letters.render.kort joins the articles of one law), so the article is
+    cited when adding it to a line changes nothing."""
+    from models.letters.render import kort
+
+    return any(kort([line, article]) == kort([line]) for line in reference_lines(html))

@@ -39,7 +39,9 @@ def states(_schema):
     def subject(n):
         return {**journey.SUBJECT, "bsn": bsn(f"123456{n}")}
 
-    refs["awaiting_identity"] = journey.new_request(subject=subject(0))
+    # A letter whose sender the coordinator cannot yet confirm: the clock stands still and
+    # the invitation went out (a clock event, an identity doubt).
+    refs["awaiting_identity"] = journey.new_request(subject=subject(0), doubt=True)
     steps = ["consulting", "deliberating", "executing", "replying"]
     for n, target in enumerate(steps, start=1):
         rid = journey.new_request(subject=subject(n))
@@ -119,6 +121,10 @@ def identity(*extra, state="awaiting_identity", digits="1234", officer="procesre
                       "--last-digits", digits, "--today", TODAY, *extra]
 
 
+def doubt(*extra, state="awaiting_identity"):
+    return lambda c: ["request", "identity-doubt", c.ref(state), "--today", TODAY, *extra]
+
+
 def deep(n: int) -> str:
     return "[" * n + "]" * n
 
@@ -175,6 +181,34 @@ CASES = [
     ("identity", "extra argument", lambda c: ["request", "identity", c.ref("awaiting_identity"), "extra",
                                               "--officer", "p", "--document-type", "paspoort",
                                               "--last-digits", "12"], "te veel argumenten"),
+    # identity-doubt, identity-lapse (issue 18 point 3)
+    ("identity-doubt", "unknown reason", doubt("--reason", "twijfel"), "reason: is geen geldige waarde"),
+    ("identity-doubt", "no reason", lambda c: ["request", "identity-doubt", c.ref("awaiting_identity"),
+                                               "--today", TODAY], "'--reason' ontbreekt"),
+    ("identity-doubt", "anders without explanation", doubt("--reason", "anders"), "verplicht bij reden 'anders'"),
+    ("identity-doubt", "anders, explanation too short",
+     lambda c: doubt("--reason", "anders", "--explanation-file", c.file("kort", "t.txt"))(c), "ten minste 10 tekens"),
+    ("identity-doubt", "explanation too long",
+     lambda c: doubt("--reason", "anders", "--explanation-file", c.file("x" * 301, "t.txt"))(c),
+     "explanation: is te lang"),
+    ("identity-doubt", "explanation on the command line", doubt("--reason", "anders", "--explanation", "geheim"),
+     "onbekende optie --explanation"),
+    ("identity-doubt", "explanation file missing",
+     lambda c: doubt("--reason", "anders", "--explanation-file", str(c.tmp / "nope.txt"))(c), "bestaat niet"),
+    ("identity-doubt", "in the future", doubt("--reason", "geen_vergelijking", "--on", "2026-02-13"),
+     "in de toekomst"),
+    ("identity-doubt", "before receipt", doubt("--reason", "geen_vergelijking", "--on", "2026-02-01"),
+     "vóór de ontvangst"),
+    ("identity-doubt", "identity established", doubt("--reason", "geen_vergelijking", state="consulting"),
+     "al vastgesteld"),
+    ("identity-doubt", "unknown request", lambda c: ["request", "identity-doubt", "ZVHD-2026-9999", "--reason",
+                                                     "anders"], "onbekend verzoek"),
+    ("identity-lapse", "term still running", lambda c: ["request", "identity-lapse", c.ref("awaiting_identity"),
+                                                        "--today", TODAY], "loopt nog tot en met 2026-02-16"),
+    ("identity-lapse", "identity established", lambda c: ["request", "identity-lapse", c.ref("consulting"),
+                                                          "--today", TODAY], "wacht niet op identificatie"),
+    ("identity-lapse", "today 9999", lambda c: ["request", "identity-lapse", c.ref("awaiting_identity"),
+                                                "--today", "9999-12-31"], "--today"),
     # answer
     ("answer", "wrong registration", answer_file(), "precies één keer"),
     ("answer", "registration as text", answer_file(items=[{"registration_id": "abc"}]), "items.0.registration_id"),

@@ -37,7 +37,14 @@ def test_journey_on_the_command_line(loaded, prefect_harness, tmp_path):
     view = json.loads(_ok(["request", "register", str(request), "--today", "2026-03-02", "--json"]))
     ref = view["reference"]
     assert view["status"] == "awaiting_identity" and view["waits_for"] == "identity"
+    # A letter: the clock runs until the coordinator records why the identity cannot yet be
+    # established (AVG art. 12 lid 6); then it stands still and the invitation goes out.
+    assert view["rights"][0]["deadlines"]["status"] != "suspended"
+    assert [x["kind"] for x in view["letters"]] == ["ontvangstbevestiging"]
+    _ok(["request", "identity-doubt", ref, "--reason", "geen_vergelijking", "--today", "2026-03-02"])
+    view = _show(ref, "2026-03-02")
     assert view["rights"][0]["deadlines"]["status"] == "suspended"
+    assert sorted(x["kind"] for x in view["letters"]) == ["ontvangstbevestiging", "uitnodiging_identificatie"]
 
     _ok(["request", "identity", ref, "--officer", "procesregisseur", "--document-type", "paspoort",
          "--last-digits", "1234", "--today", "2026-03-04"])

@@ -44,7 +44,7 @@ FLOW_BOUNDARIES = [
 if os.environ.get("RECHTENLOKET_TEST_DATABASE_URL"):
     FLOW_BOUNDARIES = ["after:transport", "after:transport#2", "after:consult:gemeente-assen", "after:close"]
 # Every action command, killed after its transaction committed and before it advanced.
-ACTIONS = ["register", "identity", "answer", "extend", "decide", "execute", "approve", "send"]
+ACTIONS = ["register", "identity_doubt", "identity", "answer", "extend", "decide", "execute", "approve", "send"]
 
 
 def _normalised(picture: dict) -> dict:
@@ -59,6 +59,14 @@ def _normalised(picture: dict) -> dict:
 
 def _cli_commands(request_ref: str, action: str, data, day: date, tmp: Path) -> list[list[str]]:
     today = ["--today", day.isoformat()]
+    if action == "identity_doubt":
+        explanation = []
+        if data.explanation:
+            path = tmp / "toelichting.txt"
+            path.write_text(data.explanation, encoding="utf-8")
+            explanation = ["--explanation-file", str(path)]
+        return [["request", "identity-doubt", request_ref, "--reason", data.reason.value, *explanation,
+                 "--on", data.recorded_on.isoformat(), *today]]
     if action == "identity":
         return [["request", "identity", request_ref, "--officer", data.officer, "--document-type",
                  data.document_type, "--last-digits", data.document_last_digits, "--method", data.method,
@@ -131,7 +139,7 @@ def _play(engine, tmp: Path, crash_at: str | None = None, crash_run: int | None 
             first, *rest = [cmd for a, d in pairs[at:] for cmd in _cli_commands(ref, a, d, event.on, tmp)]
             for cmd in before:  # e.g. the approval before the sending
                 assert run_cli(*cmd).returncode == 0
-            _kill(first, f"after:commit:{crash_action}")
+            _kill(first, f"after:commit:{crash_action.replace('_', '-')}")  # the command's name
             again = run_cli(*first)
             assert again.returncode == 0 and "al vastgelegd" in again.stderr, again.stderr[-2000:]
             for cmd in rest:
@@ -152,8 +160,12 @@ def _advance(request_id: str, day: date, crash_at: str | None) -> list[str]:
 def _run_of(boundary: str, runs: list[list[str]]) -> int:
     """The flow run in which the uninterrupted scenario passes ``boundary``."""
     step = boundary.removeprefix("after:").split("#")[0]
-    if step in ("transport", "file:html"):
-        return 0  # the receipt letter and the invitation are the first messages delivered
+    if step in ("transport", "file:html") and "#" not in boundary:
+        return 0  # the receipt letter is the first message delivered
+    if step == "transport":
+        # The first run that delivers several: after the identity check (the new date, the
+        # referrals, the consultations). The receipt and the invitation go out one per run.
+        return next(i for i, run in enumerate(runs) if "route" in run)
     if step.startswith("consult:"):
         step = "fan_out"
     return next(i for i, run in enumerate(runs) if step in run)

@@ -237,7 +237,9 @@ def test_after_identification_the_new_date_is_told(loaded):
     subject = {**SUBJECT, "address": "Voorbeeldlaan 3, 3500 AA Utrecht"}
     regs = [{"casus": "VHRU-2026-0001", "partner": "gemeente-utrecht", "category": "Gegevens over wonen",
              "description": "Melding.", "supplied_on": D("2026-01-05")}]
-    request_id, _ = start("utrecht", subject, regs, ["inzage"], D("2026-03-02"))
+    # A letter with nothing to compare it with: the coordinator records that on receipt, so the
+    # clock stands still from that day (AVG art. 12 lid 6; without a reason it runs on).
+    request_id, _ = start("utrecht", subject, regs, ["inzage"], D("2026-03-02"), doubt="geen_vergelijking")
     ack = text(letters(request_id)["ack"].html)
     assert "30 maart 2026" in ack  # Mon 2 Mar + four weeks
     identify(request_id, "utrecht", D("2026-03-09"))

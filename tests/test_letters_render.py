@@ -20,9 +20,11 @@ from models.letters.render import (
     opsomming,
     render_html,
     telwoord,
+    unverified_keys,
 )
 from models.letters.samples import sample_context
 from models.region_config import load_regions
+from tests.readability import cites
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REGION_IDS = sorted(p.stem for p in (PROJECT_ROOT / "config" / "regions").glob("*.yaml"))
@@ -105,7 +107,7 @@ def test_every_decision_carries_its_remedies_and_no_other_letter_does(region_id,
             assert "Bezwaar is iets anders dan verzet" in visible
             assert "voorlopige voorziening" in visible
             assert e(ctx.reference) in html
-        assert ("artikel 35 UAVG" in visible) == ctx.remedies.court, kind.id
+        assert ("artikel 35 lid 2 en 4 UAVG" in visible) == ctx.remedies.court, kind.id
         if ctx.remedies.court:
             assert "verzoekschrift" in visible and "geen advocaat nodig" in visible
 
@@ -118,7 +120,7 @@ def test_fryslan_decides_as_a_bestuursorgaan_for_every_part(regions):
         assert [r.addressee for r in ctx.remedies.bezwaar] == [region.bezwaar.addressee]
         assert ctx.remedies.court is False
         visible = text_of(render_html(kind.id, ctx))
-        assert "artikel 35 UAVG" not in visible and "Gemeente Leeuwarden Postbus 21000 8900 JA Leeuwarden" in visible
+        assert "artikel 35 lid 2 en 4 UAVG" not in visible and "Gemeente Leeuwarden Postbus 21000 8900 JA Leeuwarden" in visible
 
 
 def test_remedies_follow_who_decided(regions):
@@ -227,7 +229,7 @@ def test_inzage_partial_refusal_and_referral_are_reasoned(regions):
     assert ctx.referrals[0].body_name in visible
     assert region.routing.wpg.rule.article in visible
     assert "Op een verzoek om inzage antwoordt de politie binnen zes weken" in visible
-    assert "artikel 25 tot en met 29 Wet politiegegevens" in visible
+    assert cites(render_html("inzage_besluit", ctx), "artikel 25 Wpg")  # verified; not "25 tot en met 29"
 
 
 def test_a_withheld_part_without_explanation_shows_the_hole(regions):
@@ -253,37 +255,40 @@ def test_no_data_reply(region_id, regions):
     visible = text_of(html)
     assert "Wij hebben daarin geen gegevens over u gevonden" in visible
     assert "annex" not in html.split("</style>")[1]
-    assert region.rights[RequestType.inzage].rule.article in visible
+    assert cites(html, region.rights[RequestType.inzage].rule.article)
     assert "Autoriteit Persoonsgegevens" in visible
     # the truth: the request file itself is kept for the retention period
     assert "Wij bewaren wel de gegevens van uw verzoek zelf" in visible
     assert f"{telwoord(region.retention.request_file_years)} jaar nadat uw verzoek is afgehandeld" in visible
-    assert region.retention.rule.article in visible
+    # the period is the partners' decision: its source, not a protocol article (issue 18 point 7)
+    assert "Dat hebben de samenwerkende organisaties samen besloten." in visible
+    assert "retention.decision" in unverified_keys(html)
 
 
 @pytest.mark.parametrize("region_id", REGION_IDS)
 def test_region_articles_come_from_the_configuration(region_id, regions):
     region = regions[region_id]
+    html = {kind: html_of(kind, region) for kind in KINDS}
 
     def visible(kind):
-        return text_of(html_of(kind, region))
+        return text_of(html[kind])
 
-    assert region.rights[RequestType.overdraagbaarheid].rule.article in visible("weigering_overdraagbaarheid")
+    assert cites(html["weigering_overdraagbaarheid"], region.rights[RequestType.overdraagbaarheid].rule.article)
     assert "artikel 20 lid 1 en lid 3 AVG" in visible("weigering_overdraagbaarheid")
-    assert region.rights[RequestType.correctie].rule.article in visible("besluit_correctie")
-    assert region.deadlines.period(RequestType.correctie).rule.article in visible("besluit_correctie")
-    assert region.rights[RequestType.verzet].rule.article in visible("besluit_verzet")
-    assert region.deadlines.period(RequestType.verzet).rule.article in visible("besluit_verzet")
+    assert cites(html["besluit_correctie"], region.rights[RequestType.correctie].rule.article)
+    assert cites(html["besluit_correctie"], region.deadlines.period(RequestType.correctie).rule.article)
+    assert cites(html["besluit_verzet"], region.rights[RequestType.verzet].rule.article)
+    assert cites(html["besluit_verzet"], region.deadlines.period(RequestType.verzet).rule.article)
     ack = visible("ontvangstbevestiging")
     for rtype in (RequestType.inzage, RequestType.correctie):  # the sample asks for both
-        assert region.deadlines.period(rtype).rule.article in ack
+        assert cites(html["ontvangstbevestiging"], region.deadlines.period(rtype).rule.article)
     assert "Het behandelen van uw verzoek is gratis" in ack and "artikel 12 lid 5 AVG" in ack
-    assert region.identity.rule.article in visible("uitnodiging_identificatie")
-    referral = visible("doorverwijzing_betrokkene")
-    assert region.routing.wpg.rule.article in referral and region.routing.wjsg.rule.article in referral
-    assert region.routing.wpg.rule.article in visible("doorzending")
-    assert "artikel 12 lid 3 AVG" in visible("verlenging")
-    assert "artikel 19 AVG" in visible("kennisgeving_ontvangers")
+    assert cites(html["uitnodiging_identificatie"], region.identity.rule.article)
+    assert cites(html["doorverwijzing_betrokkene"], region.routing.wpg.rule.article)
+    assert cites(html["doorverwijzing_betrokkene"], region.routing.wjsg.rule.article)
+    assert cites(html["doorzending"], region.routing.wpg.rule.article)
+    assert cites(html["verlenging"], "artikel 12 lid 3 AVG")
+    assert cites(html["kennisgeving_ontvangers"], "artikel 19 AVG")
 
 
 @pytest.mark.parametrize("region_id", REGION_IDS)
@@ -342,7 +347,11 @@ def test_eigen_verklaring_is_offered_in_every_region(regions):
     for region in regions.values():
         visible = text_of(html_of("inzage_besluit", region))
         assert "uw eigen verklaring bij het dossier te voegen" in visible, region.id
-        assert region.rights[RequestType.eigen_verklaring].rule.article in visible
+        html = html_of("inzage_besluit", region)
+        assert cites(html, "artikel 16 AVG")  # the aanvullende verklaring of AVG art. 16
+        right = region.rights[RequestType.eigen_verklaring]
+        # a right of the protocol's own (Fryslân art. 20.2) names its article too
+        assert cites(html, right.rule.article) == (right.handled_as is None), region.id
 
 
 # ---------------------------------------------------------------- missing data is an error

@@ -27,7 +27,7 @@ from flows.advance import advance_directly, sweep_one
 from models import audit
 from models.principal import CLI
 from models.settings import get_settings
-from models.tables import AuditEvent, ConsultationTask, ItemAnswer, Letter, OutboxMessage, Request
+from models.tables import AuditEvent, ClockEvent, ConsultationTask, ItemAnswer, Letter, OutboxMessage, Request
 from tests import batch
 from tests.stack import Stack, finish, prefect_database, process_tree
 
@@ -112,26 +112,49 @@ def test_a_batch_registered_through_the_command_line_reaches_its_wait_once_each(
         assert len({r.reference for r in requests}) == n
         assert {r.status for r in requests} == {"awaiting_identity"}, Counter(r.status for r in requests)
         assert all(r.failed_step is None for r in requests)
+        # Letters: the receipt only. The clock runs; nobody asked for identification yet (AVG
+        # art. 12 lid 6: only where there is a reason to doubt).
         letters = Counter((x.request_id, x.kind) for x in s.exec(select(Letter)))
-        for r in requests:
-            assert letters[(r.id, "ontvangstbevestiging")] == 1 and letters[(r.id, "uitnodiging_identificatie")] == 1
-        assert sum(letters.values()) == 2 * n
-        messages = s.exec(select(OutboxMessage)).all()
-        assert len(messages) == 2 * n and len({m.idempotency_key for m in messages}) == 2 * n
-        assert {(m.status, m.attempts) for m in messages} == {("sent", 1)}, "a message not sent exactly once"
-    outbox = get_settings().effective_outbox_dir
-    for r in requests:
-        assert len(list((outbox / r.id).glob("*.eml"))) == 2
-
+        assert letters == Counter({(r.id, "ontvangstbevestiging"): 1 for r in requests})
+        assert not s.exec(select(ClockEvent)).all()
+    _sent_once(loaded, n, {r.id: 1 for r in requests})
     runs = _runs(stack, "advance-request")[before:]
     assert len(runs) == n, f"{len(runs)} advance runs for {n} events (the repeats must not start a run)"
     assert sorted(r["parameters"]["request_id"] for r in runs) == sorted(r.id for r in requests)
     assert {r["state_type"] for r in runs} == {"COMPLETED"}
+
+    # The coordinator records for each why the identity cannot yet be established, all at
+    # once: each gets its invitation once, its clock stops once, one more run each.
+    refs = sorted(r.reference for r in requests)
+    _finished(stack, [stack.command("request", "identity-doubt", ref, "--reason", "geen_vergelijking",
+                                    "--today", DAY.isoformat()) for ref in refs], "identity-doubt")
+    with Session(loaded) as s:
+        letters = Counter((x.request_id, x.kind) for x in s.exec(select(Letter)))
+        for r in requests:
+            assert letters[(r.id, "ontvangstbevestiging")] == 1 and letters[(r.id, "uitnodiging_identificatie")] == 1
+        assert sum(letters.values()) == 2 * n
+        stops = Counter((e.request_id, e.kind) for e in s.exec(select(ClockEvent)))
+        assert stops == Counter({(r.id, "suspend"): 1 for r in requests})
+        assert all(s.get(Request, r.id).sla_suspended_since == DAY for r in requests)
+    _sent_once(loaded, 2 * n, {r.id: 2 for r in requests})
+    runs = _runs(stack, "advance-request")[before:]
+    assert len(runs) == 2 * n and {r["state_type"] for r in runs} == {"COMPLETED"}
     _no_failed_runs(stack)
     with Session(loaded) as s:
         checked = audit.check(s)
         assert checked.problem is None and checked.events > 0, checked.problem
     print(f"{product.variant}: {n} registrations to their next wait in {took:.1f} s")
+
+
+def _sent_once(engine, total: int, per_request: dict[str, int]) -> None:
+    """Every message in the outbox sent exactly once, with one .eml file each."""
+    with Session(engine) as s:
+        messages = s.exec(select(OutboxMessage)).all()
+    assert len(messages) == total and len({m.idempotency_key for m in messages}) == total
+    assert {(m.status, m.attempts) for m in messages} == {("sent", 1)}, "a message not sent exactly once"
+    outbox = get_settings().effective_outbox_dir
+    for rid, count in per_request.items():
+        assert len(list((outbox / rid).glob("*.eml"))) == count
 
 
 def _consulting(n: int) -> tuple[str, list[str]]:

@@ -51,7 +51,8 @@ class _Statements:
 
 
 def _world():
-    """Requests in every phase (Drenthe: the clock stops for the identity check)."""
+    """Requests in every phase (Drenthe: the clock stops for the identity check once the
+    coordinator recorded why the identity cannot yet be established)."""
     from models.actions.replies import ExtensionInput, record_extension
     from models.db import session_scope
     from tests.principals import TESTER
@@ -61,7 +62,7 @@ def _world():
         return {**journey.SUBJECT, "bsn": bsn(f"55443{n:02d}")}
 
     ids = {}
-    ids["awaiting_identity"] = journey.new_request(subject=subject(1))
+    ids["awaiting_identity"] = journey.new_request(subject=subject(1), doubt=True)  # the clock stops from the reason
     ids["consulting"] = journey.new_request(subject=subject(2))
     journey.identify(ids["consulting"], D("2026-02-05"))
     ids["extended"] = journey.new_request(subject=subject(3))

@@ -2,7 +2,8 @@
 ``AnswerForm`` the portal and the API share (models/partner_answers.py), and from a draft
 or a refused form back to the values the page shows (web/forms.py ``FormState``).
 
-The radio buttons send "ja" or "nee"; a question not answered sends nothing (None).
+The radio buttons send "ja" or "nee" (what the item is: its code, "health" ...); a question
+not answered sends nothing (None).
 """
 from typing import Optional
 
@@ -27,6 +28,8 @@ def data_of(form: FormData) -> dict:
                     if name in item:
                         value = item[name]
                         item[name] = _AS_BOOL.get(value, value) if isinstance(value, str) else value
+                if item.get("special_category") == "":
+                    item["special_category"] = None  # not chosen: the organisation's default
     return data
 
 

@@ -40,7 +40,8 @@ RIGHTS = {
     RequestType.overdraagbaarheid.value: "overdraagbaarheid",
     RequestType.eigen_verklaring.value: "eigen verklaring",
 }
-OUTCOMES = {"granted": "toegewezen", "partly": "deels toegewezen", "refused": "afgewezen"}
+OUTCOMES = {"granted": "toegewezen", "partly": "deels toegewezen", "refused": "afgewezen",
+            "not_handled": "niet behandeld: identiteit niet vastgesteld"}
 CHANNELS = {"brief": "per brief", "email": "per e-mail", "balie": "aan de balie", "via_partner": "via een partner"}
 REQUESTERS = {
     "betrokkene": "de betrokkene zelf", "wettelijk_vertegenwoordiger": "wettelijk vertegenwoordiger",

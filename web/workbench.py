@@ -39,6 +39,9 @@ READ_REASONS = {
 DONE = {
     "geregistreerd": "Het verzoek is geregistreerd.",
     "identiteit": "De identificatie is vastgelegd.",
+    "identiteit-reden": "De reden is vastgelegd. De uitnodiging om langs te komen is verstuurd.",
+    "identiteit-verlopen": "Vastgelegd: de termijn is verstreken. Het besluit om het verzoek niet te behandelen "
+                           "staat klaar als concept.",
     "antwoord": "Het antwoord van de partner is vastgelegd (namens de partner).",
     "heropend": "Het antwoord is heropend: de partner kan opnieuw antwoorden.",
     "besluit": "Het besluit is vastgelegd.",

@@ -25,7 +25,7 @@ from models.actions.common import (
     repeat_of,
 )
 from models.actions.inputs import LINE, NOTE, REASON, STATEMENT, Day, Input, optional_text, text
-from models.enums import RequestStatus, Role, TaskStatus
+from models.enums import RequestStatus, Role, SpecialCategory, TaskStatus
 from models.principal import Principal
 from models.region_config import get_region
 from models.state import registrations
@@ -62,6 +62,9 @@ class ItemAnswerInput(Input):
     # Why the part is withheld, written for the betrokkene ("u"): it goes into the letter.
     explanation: optional_text(STATEMENT) = None
     note: optional_text(NOTE) = None  # internal, for the coordinator; never in a letter
+    # What the item is (health, special, criminal, none) for item b of the inzage reply;
+    # None: not said, the supplier's default holds (models/letters/categories.py).
+    special_category: Optional[SpecialCategory] = None
 
     @field_validator("explanation")
     @classmethod
@@ -80,6 +83,8 @@ class ItemAnswerInput(Input):
             )
         if self.correct is False and not self.correction:
             raise ValueError("bij 'onjuist' hoort de juiste tekst (correction)")
+        if self.special_category is not None and not self.supplied_by_us:
+            raise ValueError("wat voor gegeven het is (special_category) zegt alleen de organisatie die het leverde")
         return self
 
 
@@ -123,6 +128,8 @@ def record_answer(session: Session, request_id: str, data: AnswerInput, principa
         values = item.model_dump()
         if item.registration_id in grounds:
             values["withhold_ground"] = grounds[item.registration_id]  # stored by its canonical id
+        if item.special_category is not None:
+            values["special_category"] = item.special_category.value
         session.add(ItemAnswer(task_id=task.id, **values))
         if not item.supplied_by_us:
             # Item g names the true source: the coordinator must establish it (issue 9 point 12).

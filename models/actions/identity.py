@@ -8,6 +8,7 @@ clock from that day and sends the invitation with its term; ``record_identity_la
 daily sweep, ``lapse_identity``) records that the term passed unused, after which the request
 ends with a reasoned decision (flows/steps.py ``not_identified``). The rules: models/identity.py.
 """
+from dataclasses import dataclass
 from datetime import date
 
 from pydantic import Field
@@ -209,16 +210,20 @@ def lapse_due(session: Session, request, today: date) -> date | None:
 
 
 def lapse_identity(session: Session, request, today: date, actor: str) -> bool:
-    """Record that the term passed unused (the daily sweep; the coordinator's action). The
-    clock runs again from the day after the term; the next run drafts the decision."""
+    """The daily sweep: record that the term passed unused. The clock runs again from the day
+    after the term; the next run drafts the decision."""
     on = lapse_due(session, request, today)
     if on is None:
         return False
+    _record_lapse(session, request, on, actor)
+    return True
+
+
+def _record_lapse(session: Session, request, on: date, actor: str) -> None:
     session.add(ClockEvent(request_id=request.id, kind=ClockEventKind.no_identity.value, on_date=on,
                            reason="termijn uitnodiging verstreken", recorded_by=actor))
     session.flush()
     audit.record(session, actor, "identity.not_established", request.id, on=on)
-    return True
 
 
 class IdentityLapseInput(Input):
@@ -250,5 +255,70 @@ def record_identity_lapse(session: Session, request_id: str, data: IdentityLapse
     if data.recorded_on <= end:
         raise ActionError(f"de termijn van de uitnodiging loopt nog tot en met {end}: de betrokkene kan tot dan "
                           "langskomen (art. 4:5 lid 1 Awb)")
-    lapse_identity(session, request, data.recorded_on, actor)
+    # Also for a clock stopped before issue 18 (no recorded reason), which the sweep leaves
+    # to the coordinator: the clock runs again from the day after the term, as the sweep's.
+    _record_lapse(session, request, rules.lapse_date(invites[-1].on_date, days, decree_days()), actor)
     return finish(session, request, "identity-lapse", key, actor, today)
+
+
+# ------------------------------------------------------------------ what the pages show
+
+
+@dataclass(frozen=True)
+class Invitation:
+    on: date  # the day the reason was recorded and the invitation sent
+    reason: str  # the reason's short label (models/identity.py DOUBT_LABELS)
+    identify_by: date  # the last day of its term
+
+
+@dataclass(frozen=True)
+class IdentityStatus:
+    """Where a request stands with its identity: what the request page shows and offers."""
+
+    at_intake: bool  # a balie request: checked at intake, the clock never stops for it
+    verified: bool
+    invitations: tuple[Invitation, ...]
+    lapsed_on: date | None  # the term passed unused: the clock ran again from this day
+    may_doubt: bool  # a reason can be recorded now (the first, or a new invitation)
+    may_lapse: bool  # the last term passed and nobody came: the coordinator may record it
+    refusal: str | None  # why no reason can be recorded (None: it can)
+    decision_due: date | None = None  # the term passed: send the decision by then (Awb art. 4:5 lid 4)
+
+    @property
+    def last(self) -> Invitation | None:
+        return self.invitations[-1] if self.invitations else None
+
+
+def identity_status(session: Session, request, today: date) -> IdentityStatus:
+    days = get_region(request.region_id).deadlines.identity_working_days
+    invitations = tuple(
+        Invitation(ev.on_date, _label(ev.reason), rules.term_end(ev.on_date, days, decree_days()))
+        for ev in _invitations(session, request.id))
+    verified = session.exec(select(IdentityCheck.id).where(IdentityCheck.request_id == request.id)).first() is not None
+    lapse = lapsed(session, request.id)
+    at_intake = not rules.may_suspend(Channel(request.channel))
+    refusal = None
+    if at_intake:
+        refusal = "dit verzoek is aan de balie gedaan: de identiteit is bij de intake vastgesteld"
+    elif verified:
+        refusal = "de identiteit is vastgesteld"
+    elif lapse is not None:
+        refusal = "de termijn van de uitnodiging is verstreken; het verzoek wordt niet behandeld"
+    elif request.status not in (RequestStatus.registered.value, RequestStatus.awaiting_identity.value):
+        refusal = "het verzoek is verder in behandeling"
+    may_lapse = (request.status == RequestStatus.awaiting_identity.value and not verified and lapse is None
+                 and bool(invitations) and _open_suspension(session, request.id) is not None
+                 and today > invitations[-1].identify_by)
+    due = None
+    if invitations and (lapse is not None or may_lapse):
+        due = rules.decision_due(invitations[-1].on, days, decree_days())
+    return IdentityStatus(at_intake=at_intake, verified=verified, invitations=invitations,
+                          lapsed_on=lapse.on_date if lapse is not None else None, may_doubt=refusal is None,
+                          may_lapse=may_lapse, refusal=refusal, decision_due=due)
+
+
+def _label(stored: str | None) -> str:
+    code, _ = rules.decode_reason(stored)
+    if code is None:  # a clock stopped at acknowledgement, before issue 18
+        return "geen reden vastgelegd (oudere registratie)"
+    return rules.DOUBT_LABELS[code]

@@ -51,6 +51,28 @@ def _replying(request) -> None:
         raise ActionError(f"er liggen geen antwoorden klaar (status: {request.status}){hint}")
 
 
+class _Undo(Exception):
+    pass
+
+
+def blockers_as_signed(session: Session, request, today: date, actor: str) -> list[str]:
+    """``blockers`` of the drafts as they would be signed today: rendered again first, inside
+    a savepoint that is always rolled back, so nothing is written. A fact the region filled in
+    after the draft was made (a mandate, an address: models/region_facts.py) then counts, and
+    a draft made before it no longer blocks the approval that renders it anew."""
+    problems: list[str] = []
+    try:
+        with session.begin_nested():
+            redate_drafts(session, request, today, actor)
+            session.flush()
+            problems = blockers(session, request)
+            raise _Undo
+    except _Undo:
+        pass
+    session.expire_all()
+    return problems
+
+
 def _latest(session: Session, request, action: str):
     return session.exec(select(ActionEvent).where(ActionEvent.request_id == request.id, ActionEvent.action == action)
                         .order_by(ActionEvent.id.desc())).first()
@@ -75,7 +97,7 @@ def approve_replies(session: Session, request_id: str, principal: Principal, tod
                                             "drafts": [[x.id, store.content_hash(x.html)] for x in drafts]})
     if (earlier := previous(session, key)) is not None:
         return repeat_of(earlier, request)
-    problems = blockers(session, request)  # before anything is written (issue 9)
+    problems = blockers_as_signed(session, request, today, actor)  # before anything is written (issue 9)
     if problems:
         raise ActionError("de antwoorden kunnen niet worden goedgekeurd: " + "; ".join(problems))
     four_eyes = get_region(request.region_id).signatory.four_eyes

@@ -182,8 +182,9 @@ def existing(session: Session, request: Request, key_suffix: str) -> Letter | No
 
 
 def sendable_problems(request: Request, letter: Letter) -> list[str]:
-    """Why this letter may not go out: contact details the region has not confirmed. Empty
-    under the demo setting (the letter then carries the "VOORBEELD" marking)."""
+    """Why this letter may not go out: contact details the region has not confirmed, and the
+    mandate of every bestuursorgaan a decision is signed for (Awb art. 10:10; one line per
+    partner). Empty under the demo setting (the letter then carries the "VOORBEELD" marking)."""
     keys = unverified_keys(letter.html)
     if not keys or get_settings().demo:
         return []
@@ -194,7 +195,7 @@ def sendable_problems(request: Request, letter: Letter) -> list[str]:
             out.append(contacts.message(region, key))
         except (KeyError, AttributeError):
             out.append(f"brief {letter.kind}: {key} ontbreekt of is nog niet bevestigd")
-    return out
+    return list(dict.fromkeys(out))
 
 
 def send(session: Session, request: Request, letter: Letter, actor: str, recipient_label: str | None = None) -> None:

@@ -26,6 +26,9 @@ LETTERHEAD_KEYS = (
 )
 SIGNATORY_KEYS = ("signatory.name", "signatory.function")
 INTERNAL_SIGNER_KEYS = ("internal_signer.name", "internal_signer.function")
+#: Region facts a kind cites as its source, printed only once the region recorded them (issue
+#: 18 point 7): the partners' decision on the retention of the request file.
+RULE_KEYS = {"geen_gegevens": ("retention.decision",)}
 #: Kinds that can show police or OM bodies (a referral part).
 REFERRAL_KINDS = {"doorverwijzing_betrokkene", "doorzending", "inzage_besluit", "weigering"}
 
@@ -61,6 +64,7 @@ def static_keys(region: RegionConfig, kind_id: str) -> list[str]:
     if kind_id == "uitnodiging_identificatie":
         for n, _ in enumerate(region.identity.locations):
             keys += [f"identity.locations.{n}.address", f"identity.locations.{n}.hours"]
+    keys += list(RULE_KEYS.get(kind_id, ()))
     return keys
 
 
@@ -114,18 +118,59 @@ def remedy_keys(region: RegionConfig, remedies) -> list[str]:
 
 
 def message(region: RegionConfig, key: str) -> str:
+    """One Dutch line for a key whose value is unverified or missing (a mandate key: the line
+    of that partner's mandate, :func:`mandate_message`)."""
+    if _mandate_slug(key) is not None:
+        return mandate_message(region, _mandate_slug(key))
     value = lookup(region, key)
     what = "ontbreekt" if value in (None, "", []) else "is nog niet bevestigd (unverified)"
-    line = f"regio {region.id}: {key} {what}"
-    if key.startswith("partners.") and ".mandate" in key:
-        partner = region.partner(key.split(".")[1])
-        line += (
-            f": het mandaat van {_organ(partner)} ({partner.display_name}) aan de ondertekenaar is niet"
-            " vastgelegd (art. 10:10 Awb); een besluit van dit bestuursorgaan kan daarom niet worden"
-            " goedgekeurd. Vul het mandaatbesluit en de datum in op de regiopagina (beheerder); zie"
-            f" 'rechtenloket regions check {region.id}'"
-        )
-    return line
+    return f"regio {region.id}: {key} {what}"
+
+
+#: What each field of a mandate is, in the line that says it is missing.
+MANDATE_LABELS = {"organ": "het bestuursorgaan", "decree": "het mandaatbesluit", "decided_on": "de datum van het mandaatbesluit"}
+
+
+def _mandate_slug(key: str) -> Optional[str]:
+    """The partner of a mandate key (``partners.<slug>.mandate[.<field>]``), else None."""
+    parts = key.split(".")
+    if len(parts) >= 3 and parts[0] == "partners" and parts[2] == "mandate":
+        return parts[1]
+    return None
+
+
+def _mandate_page(region: RegionConfig, slug: str) -> str:
+    """The region page's form of this partner (its bezwaar route and mandate), else the page."""
+    from models.region_facts import group
+
+    group_id = f"partner-{slug}"
+    return region_page(region.id, group_id if group(region, group_id) is not None else None)
+
+
+def mandate_message(region: RegionConfig, slug: str) -> str:
+    """Why a decision on this partner's data cannot be approved while its mandate is not
+    recorded: the signer decides in the name of the bestuursorgaan (Awb art. 10:1, 10:10), so
+    the mandaatbesluit and its date must be known. One line per partner, naming the key."""
+    partner = region.partner(slug)
+    mandate = partner.mandate
+    if mandate is None:
+        missing = "er is geen mandaat vastgelegd"
+    else:
+        fields = [MANDATE_LABELS[f] for f in MANDATE_FIELDS if is_unverified(getattr(mandate, f))]
+        if not fields:
+            missing = "het mandaat was nog niet vastgelegd toen deze brief werd gemaakt"
+        elif len(fields) == 1:
+            missing = f"{fields[0]} is nog niet bevestigd"
+        else:
+            missing = f"{', '.join(fields[:-1])} en {fields[-1]} zijn nog niet bevestigd"
+    return (
+        f"regio {region.id}: partners.{slug}.mandate ({partner.display_name}): {missing}. "
+        f"De ondertekenaar beslist namens {_organ(partner)} (mandaat, art. 10:10 Awb). Zonder "
+        "vastgelegd mandaatbesluit en datum kan een besluit over deze gegevens niet worden "
+        f"goedgekeurd. De beheerder van de regio vult het mandaat in op "
+        f"{_mandate_page(region, slug)}; 'rechtenloket regions check {region.id}' "
+        "toont wat nog ontbreekt"
+    )
 
 
 def _organ(partner) -> str:
@@ -136,8 +181,9 @@ def _organ(partner) -> str:
 
 
 def problems(region: RegionConfig, keys: Iterable[str]) -> list[str]:
-    """One Dutch line per key whose value is unverified or missing, naming region and key."""
-    return [message(region, key) for key in bad_keys(region, keys)]
+    """One Dutch line per key whose value is unverified or missing, naming region and key;
+    the fields of one partner's mandate make one line together."""
+    return list(dict.fromkeys(message(region, key) for key in bad_keys(region, keys)))
 
 
 def unsendable(region: RegionConfig, kinds: Optional[Iterable[str]] = None) -> list[str]:

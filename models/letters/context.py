@@ -24,7 +24,7 @@ from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from models.enums import DecisionOutcome, RequestType, RoutingTarget
-from models.region_config import RegionConfig, RoutingBody
+from models.region_config import UNVERIFIED, RegionConfig, RoutingBody
 
 #: A text that must not be empty (leading/trailing whitespace is removed first).
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -51,6 +51,17 @@ ART19_TYPES = frozenset(
         RequestType.eigen_verklaring,
     }
 )
+#: How the police's and the OM's own laws group the request types of a referred part (issue 18
+#: point 9). The Wpg gives inzage (art. 25, six weeks) and the verbetering, aanvulling (also by
+#: an aanvullende verklaring), vernietiging and afscherming of art. 28 (four weeks); it has no
+#: right to object and none to portability: such a part is treated under that law as the body
+#: sees fit. The articles and terms the letters print, and their sources, are in docs/letters.md.
+REFERRAL_GROUPS = {
+    "inzage": frozenset({RequestType.inzage}),
+    "correctie": CORRECTION_TYPES,
+    "verzet": frozenset({RequestType.verzet}),
+    "overig": frozenset({RequestType.overdraagbaarheid}),
+}
 #: Police targets (Wet politiegegevens) and OM targets (Wjsg).
 WPG_TARGETS = frozenset({RoutingTarget.wpg_loket, RoutingTarget.politie_privacyfunctionaris})
 WJSG_TARGETS = frozenset(
@@ -97,6 +108,20 @@ class BezwaarRoute(_Model):
     parts: list[Text] = Field(default_factory=list)  # whose data it covers; empty: the whole decision
     key: Text  # region key of the route ("bezwaar" or "partners.<slug>.bezwaar"), for the checks
     rule_article: Text  # why this organ is a bestuursorgaan, or the region's bezwaar article
+
+    @property
+    def named(self) -> bool:
+        """The organ is known. While it is not (the region has not chosen its body for joint
+        decisions, ``unverified``), the letter speaks of "dat overheidsorgaan" and shows the
+        placeholder once, in the address, never as the object of a sentence."""
+        return self.addressee.strip() != UNVERIFIED
+
+    @property
+    def address_block(self) -> list[str]:
+        """The address as printed: an unknown organ's name line is the placeholder."""
+        if self.named or any(line.strip() == UNVERIFIED for line in self.address_lines):
+            return list(self.address_lines)
+        return [UNVERIFIED, *self.address_lines]
 
 
 class MandateLine(_Model):
@@ -176,9 +201,10 @@ class Category(_Model):
     """A category of data processed (item b), also when withheld or police/OM data."""
 
     label: Text
-    # "art9": special category (AVG art. 9, e.g. health); "art10": criminal convictions and
-    # offences (AVG art. 10).
-    mark: Optional[Literal["art9", "art10"]] = None
+    # What the data are (models/letters/categories.py): "health" (AVG art. 4(15), art. 9),
+    # "special" (another special category of AVG art. 9), "criminal" (criminal convictions and
+    # offences, AVG art. 10).
+    mark: Optional[Literal["health", "special", "criminal"]] = None
     note: Optional[Text] = None  # e.g. "u krijgt dit deel niet", "de politie beslist hierover"
 
 
@@ -192,7 +218,9 @@ class WithheldPart(_Model):
     description: Text
     ground_label: Text  # the refusal ground as the law words it
     ground_plain: Text  # the same in plain words, for the sentence in the letter
-    ground_law: Text = "artikel 41 lid 1 UAVG"  # e.g. "artikel 41 lid 1 onder i UAVG"
+    # e.g. "artikel 41 lid 1 onder i UAVG"; None for the standard refusal of a right the
+    # region's protocol does not provide (no restriction ground, only the region's article)
+    ground_law: Optional[Text] = "artikel 41 lid 1 UAVG"
     ground_article: Text  # the region's article, e.g. "art. 19.3 sub d Privacyprotocol"
     motivation: Optional[Text] = None
     supplier: Optional[Text] = None
@@ -243,6 +271,11 @@ class Referral(_Model):
     def law(self) -> str:
         """The law the body decides under: "wpg" (police data) or "wjsg" (OM data)."""
         return "wpg" if self.target in WPG_TARGETS else "wjsg"
+
+    def asks(self, group: str) -> list[RequestType]:
+        """The request types of this part in one group of the police's or OM's own law
+        (``REFERRAL_GROUPS``): "inzage", "correctie", "verzet" or "overig"."""
+        return [t for t in self.request_types if t in REFERRAL_GROUPS[group]]
 
     @classmethod
     def for_body(

@@ -53,6 +53,18 @@ RIGHT_LABELS = {
     RequestType.overdraagbaarheid: "overdracht van uw gegevens (overdraagbaarheid)",
     RequestType.eigen_verklaring: "het toevoegen van uw eigen verklaring aan het dossier",
 }
+#: What was decided on a right, as an infinitive clause: "Op 24 februari besloten wij ... ".
+#: (Never "besloten wij tot eigen verklaring": a noun after "tot" breaks for half the rights.)
+RIGHT_DECIDED = {
+    RequestType.inzage: "inzage te geven in de gegevens",
+    RequestType.correctie: "de gegevens te verbeteren",
+    RequestType.aanvulling: "de gegevens aan te vullen",
+    RequestType.verwijdering: "de gegevens te verwijderen",
+    RequestType.beperking: "het gebruik van de gegevens te beperken",
+    RequestType.verzet: "het gebruik van de gegevens te stoppen",
+    RequestType.overdraagbaarheid: "de gegevens over te dragen",
+    RequestType.eigen_verklaring: "de eigen verklaring van deze persoon bij de gegevens te voegen",
+}
 #: Short neutral name, for letters to partners and bodies.
 RIGHT_NOUNS = {
     RequestType.inzage: "inzage",
@@ -132,9 +144,17 @@ def telwoord(n: int) -> str:
     return NUMBERS[n] if 0 <= n < len(NUMBERS) else str(n)
 
 
+def rechten(values: Iterable[Union[RequestType, str]]) -> str:
+    """The rights of a request in a sentence ("uw verzoek om ..."): up to two with their full
+    label, more by their short name, so the sentence stays under 25 words (B1)."""
+    types = [RequestType(v) for v in values]
+    style = "label" if len(types) <= 2 else "noun"
+    return opsomming(recht(t, style) for t in types)
+
+
 def recht(value: Union[RequestType, str], style: str = "label") -> str:
     rtype = RequestType(value)
-    table = {"label": RIGHT_LABELS, "noun": RIGHT_NOUNS, "avg": AVG_ARTICLES}[style]
+    table = {"label": RIGHT_LABELS, "noun": RIGHT_NOUNS, "avg": AVG_ARTICLES, "decided": RIGHT_DECIDED}[style]
     return table[rtype]
 
 
@@ -182,6 +202,95 @@ def period_of(rtype, region):
     return region.deadlines.period(RequestType(rtype)).rule
 
 
+#: One reference of a "Regels:" line: "art. 19.1 en 19.4 Privacyprotocol", "artikel 12 lid 6 AVG".
+_REFERENCE = re.compile(r"^(?:(?P<prefix>art\.|artikel) )?(?P<numbers>§?\d[^A-Z]*) (?P<law>Privacyprotocol"
+                        r"|Privacy Protocol|landelijk model|AVG|UAVG|Awb|Wet politiegegevens|Wpg|Wjsg"
+                        r"|Addendum Samenwerkingsconvenant|Samenwerkingsconvenant|Convenant)$")
+
+
+def _numbers(text: str) -> list[str]:
+    """"17.1 sub b, 19.1 en 19.4" -> its articles; never split inside brackets or quotes
+    ("3.2 (aanhef en onder d)" is one)."""
+    out, depth, quoted, current, i = [], 0, False, "", 0
+    while i < len(text):
+        ch = text[i]
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "(" and not quoted:
+            depth += 1
+        elif ch == ")" and not quoted:
+            depth -= 1
+        if depth == 0 and not quoted:
+            for sep in (", ", " en "):
+                if text.startswith(sep, i):
+                    out.append(current)
+                    current, i = "", i + len(sep)
+                    break
+            else:
+                current += ch
+                i += 1
+            continue
+        current += ch
+        i += 1
+    out.append(current)
+    return [x.strip() for x in out if x.strip()]
+
+
+def _article_order(number: str) -> tuple:
+    """Articles in their order in the law: 12 lid 5 before 15, 19.2 before 19.10."""
+    m = re.match(r"\d+(?:[.:]\d+)*", number.lstrip("§"))
+    return tuple(int(x) for x in re.split(r"[.:]", m.group(0))) if m else (10**6,)
+
+
+def kort(items: Iterable[Any]) -> Markup:
+    """The references of a "Regels:" line, compact: the same reference once, and the articles
+    of one law or protocol together ("art. 18.2 Privacyprotocol; art. 19.4 Privacyprotocol" ->
+    "art. 18.2 en 19.4 Privacyprotocol"), in the order they first appear. A reference that is
+    not just numbers and a law (a note in brackets, a paragraph sign) stays as it is."""
+    groups: dict[str, tuple[str, list[str]]] = {}
+    order: list[str] = []
+    for item in items:
+        if isinstance(item, Markup) and "<" in item:  # a placeholder ([nog niet bekend]): as it is
+            order.append(item)
+            continue
+        text = item.unescape() if isinstance(item, Markup) else str(item)  # a macro's output is markup
+        for part in text.split("; "):
+            part = part.strip().rstrip(".")
+            if not part:
+                continue
+            m = _REFERENCE.match(part)
+            if m is None:
+                if part not in order:
+                    order.append(part)
+                continue
+            law = m.group("law")
+            if " lid " in m.group("numbers"):  # "15 lid 1, 21 lid 1" would read as lid 21: as written
+                if part not in order:
+                    order.append(part)
+                continue
+            if law not in groups:
+                groups[law] = (m.group("prefix") or "", [])
+                order.append(f"\x00{law}")
+            numbers = groups[law][1]
+            for number in _numbers(m.group("numbers")):
+                number = re.sub(r"^(?:art\.|artikel) ", "", number.strip())
+                if number and number not in numbers:
+                    numbers.append(number)
+    out: list = []
+    for entry in order:
+        if isinstance(entry, Markup) or not entry.startswith("\x00"):
+            out.append(entry)
+            continue
+        law = entry[1:]
+        prefix, numbers = groups[law]
+        if not numbers:
+            continue
+        numbers = sorted(numbers, key=_article_order)
+        listed = numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} en {numbers[-1]}"
+        out.append(f"{prefix} {listed} {law}".strip())
+    return Markup("; ").join(dict.fromkeys(out))  # each text escaped, a placeholder kept
+
+
 def naam(value: str) -> str:
     """An organisation's name as it reads in running text: "gemeente Achtkarspelen"."""
     return running_name(str(_finalize(value)))
@@ -199,7 +308,7 @@ def _environment(templates_dir: str) -> Environment:
     )
     env.filters.update(
         datum=datum, opsomming=opsomming, telwoord=telwoord, recht=recht, regels=regels, komma=komma,
-        contact=contact, naam=naam, termijn=termijn, period_of=period_of, alineas=alineas,
+        contact=contact, naam=naam, termijn=termijn, period_of=period_of, alineas=alineas, kort=kort, rechten=rechten,
     )
     env.globals.update(
         RequestType=RequestType,

@@ -12,10 +12,11 @@ from sqlmodel import Session, select
 
 from models import recipients as recipients_log
 from models.actions.decisions import affected
-from models.enums import DecisionOutcome, Regime, RequestType, RoutingTarget
+from models.enums import DecisionOutcome, PartnerKind, Regime, RequestType, RoutingTarget
 from models.letters import compose
 from models.letters import context as c
-from models.letters.categories import REGIME_LABELS, mark_of
+from models.letters.categories import REGIME_LABELS, default_in, mark_of, strictest
+from models.letters.render import RIGHT_LABELS
 from models.region_config import get_region, running_name
 from models.state import registrations, rights
 
@@ -124,10 +125,10 @@ def _standard_refusal(session, request, rtype, today, actor, redate) -> None:
         **compose.base(session, request, today, to, "weigering"), **compose.received(request),
         request_type=rtype, full=True, remedies=joint,
         withheld=[c.WithheldPart(
-            description=f"Uw verzoek om {rtype.value.replace('_', ' ')}",
+            description=f"Uw verzoek om {RIGHT_LABELS[rtype]}",
             ground_label="dit recht staat niet in het protocol van deze regio",
             ground_plain="dit recht geldt niet bij de samenwerking in deze regio",
-            ground_law=rtype.value,
+            ground_law=None,
             ground_article=rule.rule.article,
             motivation=rule.rule.note or "Het protocol voorziet hier niet in.",
         )],
@@ -173,7 +174,11 @@ def withheld_items(session: Session, request: Request) -> dict[int, tuple[str, s
 
 def categories(session: Session, request: Request, withheld: set[int]) -> list[c.Category]:
     """Item b: every category processed, the withheld ones too; police and OM data only by
-    their regime, never their own category text."""
+    their regime, never their own category text. Each marked by what its items are: the
+    supplier's answer about the item, else the supplier's default (models/letters/categories.py);
+    a category whose items are marked differently shows the strictest mark."""
+    region = get_region(request.region_id)
+    answers = _answers(session, request)
     out: dict[str, c.Category] = {}
     for reg in registrations(session, request):
         partner = session.get(Partner, reg.partner_id)
@@ -181,14 +186,19 @@ def categories(session: Session, request: Request, withheld: set[int]) -> list[c
         if regime != Regime.avg:
             label = REGIME_LABELS[regime]
             who = "De politie" if regime == Regime.wpg else "Het Openbaar Ministerie"
-            out.setdefault(label, c.Category(label=label, mark="art10",
+            out.setdefault(label, c.Category(label=label, mark="criminal",
                                              note=f"{who} beslist zelf over inzage in deze gegevens."))
             continue
-        mark = mark_of(reg.category, regime, partner.kind)
+        answer = answers.get(reg.id)
+        said = answer.special_category if answer is not None and answer.supplied_by_us else None
+        mark = mark_of(regime, PartnerKind(partner.kind), special=said,
+                       default=default_in(region, partner.slug, PartnerKind(partner.kind)))
         note = "Dit deel krijgt u niet; zie hieronder." if reg.id in withheld else None
         current = out.get(reg.category)
-        if current is None or (note is None and current.note):  # a shown item wins over a withheld one
-            out[reg.category] = c.Category(label=reg.category, mark=mark, note=note)
+        if current is not None:
+            mark = strictest(mark, current.mark)
+            note = note if current.note else None  # a shown item wins over a withheld one
+        out[reg.category] = c.Category(label=reg.category, mark=mark, note=note)
     return sorted(out.values(), key=lambda x: (x.label in REGIME_LABELS.values(), x.label.casefold()))
 
 

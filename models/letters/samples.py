@@ -212,11 +212,11 @@ def _inzage_besluit(region, kind):
     from models.letters.replies import meeting_phrase
     categories = [
         c.Category(label="Gegevens over wonen en de buurt"),
-        c.Category(label="Gegevens over zorg en hulpverlening", mark="art9"),
+        c.Category(label="Gegevens over zorg en hulpverlening", mark="health"),
         c.Category(label="Naam, adres en geboortedatum"),
         c.Category(label="Plan van aanpak"),
         c.Category(label=WITHHELD_CATEGORY, note="Dit deel krijgt u niet; zie hieronder."),
-        c.Category(label=REGIME_LABELS[Regime.wpg], mark="art10",
+        c.Category(label=REGIME_LABELS[Regime.wpg], mark="criminal",
                    note="De politie beslist zelf over inzage in deze gegevens."),
     ]
     return c.InzageBesluitContext(
@@ -248,10 +248,10 @@ def _weigering(region, kind):
         request_type=rtype,
         full=True,
         withheld=[c.WithheldPart(
-            description="Uw verzoek om beperking",
+            description="Uw verzoek om beperking van het gebruik van uw gegevens",
             ground_label="dit recht staat niet in het protocol van deze regio",
             ground_plain="dit recht geldt niet bij de samenwerking in deze regio",
-            ground_law="beperking",
+            ground_law=None,
             ground_article=rule.article,
             motivation="Het protocol van deze regio voorziet hier niet in.",
         )],

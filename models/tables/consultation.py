@@ -59,6 +59,10 @@ class ItemAnswer(SQLModel, table=True):
     # Why the part is withheld, written for the betrokkene ("u"): printed in the reply. The
     # coordinator may edit it (models.actions.answers.edit_explanation).
     explanation: Optional[str] = encrypted(nullable=True)
+    # What the item is, as the supplier says (models.enums.SpecialCategory: health, special,
+    # criminal, none), for item b of the inzage reply; None: it did not say, so the supplier's
+    # default holds (models/letters/categories.py). Migration 0015.
+    special_category: Optional[str] = Field(default=None, max_length=16)
 
 
 class SourceTask(SQLModel, table=True):

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from models.enums import PartnerKind, Regime, RequestType
-from tests.regions.conftest import assert_partner, collapse
+from tests.regions.conftest import assert_joint_body, assert_mandates, assert_partner, collapse
 
 REGION_ID = "drenthe"
 
@@ -161,3 +161,15 @@ def test_bestuursorgaan_flags_follow_the_seed(config, seed_text):
         assert config.partner(slug).bestuursorgaan is False, slug
     assert config.partner("gemeente-midden-drenthe").bezwaar.address == [
         "Gemeente Midden-Drenthe", "Postbus 24", "9410 AA Beilen"]
+
+
+def test_mandates_and_the_body_for_joint_decisions(config, seed_text):
+    """Issue 18 points 2 and 4. The Manager answers "namens de Verwerkingsverantwoordelijke"
+    (18.5), so a bestuursorgaan's part is signed in its mandate; the seed has no mandaatbesluit
+    (to be confirmed per organ, docs/regions/drenthe.md). It names no host municipality or
+    beheersorganisatie either: the body for joint decisions is still to be chosen."""
+    seed = collapse(seed_text)
+    assert "verstrekt de manager namens de verwerkingsverantwoordelijke" in seed
+    assert_mandates(config, seed_text)
+    assert "zetelgemeente" not in seed and "beheersorganisatie" not in seed
+    assert_joint_body(config, None)

@@ -3,7 +3,7 @@ the "Privacyprotocol Veiligheidshuis Fryslân 2019 en verder"."""
 import pytest
 
 from models.enums import PartnerKind, Regime, RequestType
-from tests.regions.conftest import assert_partner, collapse
+from tests.regions.conftest import assert_joint_body, assert_mandates, assert_partner, collapse
 
 REGION_ID = "fryslan"
 
@@ -179,3 +179,14 @@ def test_no_rule_claims_the_national_model(config):
         *(g.rule for g in config.refusal_grounds),
     ]
     assert not any(rule.national_model for rule in rules)
+
+
+def test_mandates_and_the_body_for_joint_decisions(config, seed_text):
+    """Issue 18 points 2 and 4. Every decision is the Zetelgemeente's (art. 18.4), signed in
+    its mandate; every other bestuursorgaan partner has its own mandate on record too. Three
+    municipalities of the seed merged into Noardeast-Fryslân (2019, the partners' note)."""
+    merged = {slug: "Noardeast-Fryslân" for slug in
+              ("gemeente-dongeradeel", "gemeente-kollumerland", "gemeente-ferwerderadiel")}
+    assert_mandates(config, seed_text, merged=merged)
+    assert "het college van b&w van de gemeente leeuwarden" in collapse(seed_text)
+    assert_joint_body(config, "gemeente-leeuwarden")

@@ -9,7 +9,7 @@ import pytest
 
 from models.enums import PartnerKind, Regime, RequestType
 from models.region_config import RegionConfig
-from tests.regions.conftest import assert_partner, collapse
+from tests.regions.conftest import assert_joint_body, assert_mandates, assert_partner, collapse
 
 REGION_ID = "hollands-midden"
 
@@ -134,3 +134,14 @@ def test_letters_name_the_national_model(config: RegionConfig):
     assert "Privacy Protocol Integrale Veiligheid en Complexe Multiproblematiek" in config.source.letter_note
     assert "focusoverleggen" in config.source.letter_note
     assert config.source_name(config.rights[RequestType.inzage].rule) == config.source.national_model_name
+
+
+def test_mandates_and_the_body_for_joint_decisions(config, seed_text):
+    """Issue 18 points 2 and 4. The leerplicht part is decided by the college of the pupil's
+    woonplaats, no fixed organ: its mandate's organ is open. The seed has two centrumgemeenten
+    (Leiden and Gouda) and no one body for joint decisions: still to be chosen."""
+    assert_mandates(config, seed_text, open_organs=("regionaal-bureau-leerplicht-holland-rijnland",))
+    seed = collapse(seed_text)
+    assert "de burgemeesters van leiden en gouda, de twee centrumgemeenten" in seed
+    assert "zetelgemeente" not in seed and "beheersorganisatie" not in seed
+    assert_joint_body(config, None)

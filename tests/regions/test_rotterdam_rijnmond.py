@@ -8,7 +8,7 @@ import re
 import pytest
 
 from models.enums import PartnerKind, Regime, RequestType
-from tests.regions.conftest import assert_partner, collapse
+from tests.regions.conftest import assert_joint_body, assert_mandates, assert_partner, collapse
 
 REGION_ID = "rotterdam-rijnmond"
 
@@ -159,7 +159,9 @@ def test_rotterdam_inzage_after_four_weeks_within_the_month_is_on_time(config):
 
 def test_retention_and_refusal_grounds(config, seed_text):
     assert config.retention.request_file_years == 5
-    assert config.retention.rule.article == "art. 11.2 Privacyprotocol"
+    # a decision of the partners (issue 18 point 7), proposed by analogy with 11.2 (case data)
+    assert config.retention.rule.article == "voorstel, naar analogie van art. 11.2 Privacyprotocol"
+    assert config.retention.decision == "unverified"
     # 18.2: refusal only on "in de wet gespecificeerde weigeringsgronden": art. 41 lid 1 UAVG,
     # not the information-duty exceptions of 16.6 (whose letters stay as aliases).
     seed = collapse(seed_text)
@@ -171,3 +173,14 @@ def test_retention_and_refusal_grounds(config, seed_text):
     assert config.refusal_ground("e").label == "de bescherming van de betrokkene of van de rechten en vrijheden van anderen"
     assert config.complaint.zvh is True  # 16.5 f: "bij het Zorg- en Veiligheidshuis en bij de AP"
     assert "bij het zorg- en veiligheidshuis en bij de autoriteit persoonsgegevens" in seed
+
+
+def test_mandates_and_the_body_for_joint_decisions(config, seed_text):
+    """Issue 18 points 2 and 4. The hoofd answers "namens de verwerkingsverantwoordelijke"
+    (PP 18.5) and falls under the gemeente Rotterdam (Conv. 12.2): the college of Rotterdam is
+    the body for joint decisions, signed in its mandate. No mandaatbesluit in the seed."""
+    seed = collapse(seed_text)
+    assert "verstrekt het hoofd namens de verwerkingsverantwoordelijke" in seed
+    assert "valt onder de verantwoordelijkheid van de gemeente rotterdam" in seed
+    assert_mandates(config, seed_text, named_in_seed={"nifp": "N.I.F.P."})
+    assert_joint_body(config, "gemeente-rotterdam")

@@ -2,7 +2,7 @@
 import pytest
 
 from models.enums import PartnerKind, Regime, RequestType
-from tests.regions.conftest import assert_partner, collapse
+from tests.regions.conftest import assert_joint_body, assert_mandates, assert_partner, collapse
 
 REGION_ID = "utrecht"
 
@@ -138,3 +138,15 @@ def test_deadline_identity_and_refusal_grounds(config):
     assert config.refusal_ground("b").uavg == "d"  # the old id of 16.6 b: criminal offences
     assert config.refusal_ground("strafbare-feiten").label.startswith("de voorkoming, het onderzoek")
     assert "16.5" in config.complaint.article and config.complaint.zvh is True
+
+
+def test_mandates_and_the_body_for_joint_decisions(config, seed_text):
+    """Issue 18 points 2 and 4. The Manager provides the copy "namens de
+    Verwerkingsverantwoordelijke" (PP 18.5); the gemeente Utrecht is the beheersorganisatie (PP
+    12.3, fn. 4), the body for joint decisions, signed in its college's mandate. No
+    mandaatbesluit in the seed."""
+    seed = collapse(seed_text)
+    assert "verstrekt de manager namens de verwerkingsverantwoordelijke" in seed
+    assert "de beheersorganisatie is de gemeente utrecht" in seed
+    assert_mandates(config, seed_text)
+    assert_joint_body(config, "gemeente-utrecht")

@@ -82,6 +82,20 @@ def test_coordinator_partner_signatory_manager_journey(loaded, live_server, page
     with Session(loaded) as db:
         assert len(db.exec(select(RequestRow)).all()) == 1
 
+    # --- the letter alone does not show who sent it: the reason, then the invitation (issue 18 point 3)
+    page.goto(f"{base}/verzoeken/{request_id}")
+    page.click("text=Identiteit nog niet vast te stellen: reden vastleggen")
+    _look(page, "identiteit-reden")
+    page.check("#veld-reason-5")  # another reason, without the text it needs: refused
+    page.click("button:has-text('Reden vastleggen en uitnodiging versturen')")
+    assert page.title().startswith("Fout: ")
+    _look(page, "identiteit-reden-fout")
+    page.check("#veld-reason-4")  # sensitive data: a letter alone is not enough
+    page.click("button:has-text('Reden vastleggen en uitnodiging versturen')")
+    page.wait_for_url(f"{base}/verzoeken/{request_id}?gedaan=identiteit-reden")
+    assert "De uitnodiging om langs te komen is verstuurd" in page.inner_text("main")
+    assert "De termijn staat stil sinds" in page.inner_text("main")
+
     # --- the identity check
     page.goto(f"{base}/verzoeken/{request_id}")
     page.click("text=Identificatie vastleggen")

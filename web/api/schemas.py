@@ -6,6 +6,7 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from models.enums import SpecialCategory
 from models.partner_answers import AnswerForm
 
 
@@ -70,6 +71,9 @@ class RegistrationOut(_Out):
     category: str
     description: str
     supplied_on: Optional[date]
+    special_category_default: SpecialCategory = Field(
+        description="Wat voor gegeven het is als u special_category niet invult: health, special, criminal of none "
+                    "(zo noemt de brief aan de betrokkene het)")
 
 
 class GroundOut(_Out):
@@ -86,6 +90,8 @@ class SubmittedItemOut(_Out):
     withhold_ground: Optional[str]
     explanation: Optional[str]
     note: Optional[str]
+    special_category: Optional[SpecialCategory] = Field(
+        description="Wat voor gegeven het is, zoals u antwoordde (leeg: wat bij uw organisatie past)")
 
 
 class TaskOut(_Out):

@@ -75,7 +75,8 @@ def _task_out(view: portal.TaskView) -> TaskOut:
         contact=ContactOut(organisation=c.organisation, role=c.role, name=c.name, phone=c.phone, email=c.email,
                            postal_address=c.postal_address),
         registrations=[RegistrationOut(id=r.id, number=r.number, casus=r.casus, category=r.category,
-                                       description=r.description, supplied_on=r.supplied_on)
+                                       description=r.description, supplied_on=r.supplied_on,
+                                       special_category_default=r.special_default)
                        for r in view.registrations],
         refusal_grounds=[GroundOut(id=g, text=t) for g, t in view.grounds],
         request_deadline=view.request_deadline,

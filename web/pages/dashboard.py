@@ -154,6 +154,10 @@ REGISTER_LABELS = {
     "subject.address": "Adres van de betrokkene", "representative.kind": "Soort vertegenwoordiger",
     "representative.name": "Naam van de vertegenwoordiger", "representative.address": "Adres van de vertegenwoordiger",
     "representative.proof_of_authority": "Bewijs van vertegenwoordiging", "duplicate_seen": "Ander open verzoek",
+    # A balie request: the identity check at intake (issue 18 point 3; models/actions/intake.py).
+    "identity.place": "Plaats van de controle", "identity.officer": "Gecontroleerd door (naam of functie)",
+    "identity.document_type": "Soort document",
+    "identity.document_last_digits": "Laatste 2 tot 4 tekens van het documentnummer",
     **{f"statements.{t.value}": f"Toelichting van de betrokkene bij {L.RIGHTS[t.value]}" for t in RequestType},
 }
 OPTIONAL = ("received_by", "forwarded_on", "subject.birth_date", "subject.address", "representative.address",
@@ -163,8 +167,10 @@ OPTIONAL = ("received_by", "forwarded_on", "subject.birth_date", "subject.addres
 def _register_page(request, db, principal, state, status=200, duplicates=()):
     regions = _regions(db, principal)
     partners = [(p.slug, f"{p.name} ({r.name})") for r in regions for p in get_region(r.id).partners]
+    places = list(dict.fromkeys(p for r in regions for p in get_region(r.id).identity.places))
     return render(request, "workbench/register.html.j2", status_code=status, form=state,
                   regions=[(r.id, r.name) for r in regions], partners=partners,
+                  places=[(p, p) for p in places], documents=L.DOCUMENTS,
                   channels=[(c.value, L.CHANNELS[c.value]) for c in Channel if c != Channel.via_partner],
                   kinds=[(k.value, L.REQUESTERS[k.value]) for k in RequesterKind if k != RequesterKind.betrokkene],
                   types=list(L.RIGHTS.items()), duplicates=duplicates)
@@ -188,6 +194,14 @@ def _register_data(form: FormData) -> dict:
         data.pop("representative")
     if data.get("received_by"):
         data["channel"] = Channel.via_partner.value
+    # The identity check at intake: given for a balie request, and whenever it was filled in
+    # (the action then refuses it for another channel: the coordinator chose the wrong one).
+    identity = data.pop("identity", None)
+    if isinstance(identity, dict):
+        typed = any(str(identity.get(k, "")).strip() for k in ("officer", "document_type", "document_last_digits"))
+        if typed or data.get("channel") == Channel.balie.value:
+            identity["document_last_digits"] = str(identity.get("document_last_digits", "")).strip().upper()
+            data["identity"] = identity
     return data
 
 

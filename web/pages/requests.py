@@ -13,9 +13,11 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, select
 
+from models.actions.identity import identity_status
 from models.enums import RequestStatus, RequestType, Role
 from models.letters import store
-from models.letters.approval import authors, blockers
+from models.actions.replies import blockers_as_signed
+from models.letters.approval import authors, warnings
 from models.letters.kinds import get_kind
 from models.lifecycle import NEEDS_EXECUTION, REOPENABLE
 from models.region_config import get_region
@@ -58,6 +60,7 @@ class Page:
     clocks: dict
     rights: list
     identity: Optional[IdentityCheck]
+    identity_status: object  # models.actions.identity.IdentityStatus: reasons, term, what may be done
     suspended: bool
     referrals: list
     tasks: list  # (task, partner)
@@ -77,6 +80,9 @@ class Page:
     subject: Optional[DataSubject] = None
     representative: Optional[Representative] = None
     partners: dict = field(default_factory=dict)
+    # free text naming the police's or OM's role where their part was referred (issue 18 point
+    # 10): shown before approval, never blocking; only to the roles that read the texts
+    warnings: list = field(default_factory=list)
 
 
 def build(db: Session, row: RequestRow, day: date, personal: bool) -> Page:
@@ -115,6 +121,7 @@ def build(db: Session, row: RequestRow, day: date, personal: bool) -> Page:
         request=row, region_name=region.name, today=day, personal=personal, sla=status_for(row, day),
         clocks=clock, rights=right_rows,
         identity=db.exec(select(IdentityCheck).where(IdentityCheck.request_id == row.id)).first(),
+        identity_status=identity_status(db, row, day),
         suspended=open_suspension,
         referrals=[(x, partners.get(x.partner_id)) for x in db.exec(
             select(Referral).where(Referral.request_id == row.id).order_by(Referral.id))],
@@ -125,7 +132,8 @@ def build(db: Session, row: RequestRow, day: date, personal: bool) -> Page:
                           .order_by(ItemDecision.id)).all(),
         forums=forums,
         letters=[(x, get_kind(x.kind).title) for x in letters],
-        blockers=blockers(db, row) if row.status == RequestStatus.replying.value else [],
+        blockers=blockers_as_signed(db, row, day, "system") if row.status == RequestStatus.replying.value else [],
+        warnings=warnings(db, row) if row.status == RequestStatus.replying.value and personal else [],
         authors=authors(db, row),
         extendable=[r.type for r in right_rows if r.type not in extensions and r.replied_on is None
                     and row.status != RequestStatus.closed.value and day <= clock[r.type].legal_due],

@@ -26,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from models import audit, dutch_time, partner_answers, portal, task_links
 from models.actions.common import ActionError
 from models.enums import Role
+from models.letters.categories import CHOICE_LABELS, DEFAULT_WORDS
 from models.principal import Principal
 from models.region_config import get_region
 from models.task_links import LinkState
@@ -137,6 +138,10 @@ def _choices(view) -> dict:
         "yes_no": [("ja", "Ja"), ("nee", "Nee")],
         "withhold": [("nee", "Nee, de betrokkene mag het inzien"), ("ja", "Ja, het gegeven (of een deel) achterhouden")],
         "grounds": view.grounds,
+        # What the item is (item b of the inzage reply), and what holds if nothing is chosen.
+        "special": [(k.value, label) for k, label in CHOICE_LABELS.items()],
+        "special_names": {k.value: label for k, label in CHOICE_LABELS.items()},
+        "default_words": {k.value: words for k, words in DEFAULT_WORDS.items()},
     }
 
 

@@ -1,5 +1,6 @@
 """The coordinator's and the signatory's actions on a request, one form each: the identity
-check, an answer recorded on a partner's behalf, reopening an answer, the forum's decision,
+check, why the identity cannot yet be established, that the term of its invitation passed
+unused, an answer recorded on a partner's behalf, reopening an answer, the forum's decision,
 an extension, the execution, the explanation of a withheld part, the true source of an
 item, a reply's free-text parts; and the buttons to approve (signatory), withdraw the
 approval and send. Each calls the same action as the command line (models/actions/), in the
@@ -21,11 +22,21 @@ from models.actions.answers import (
 from models.actions.common import ActionError
 from models.actions.decisions import VERZET_REFUSAL_GROUND, DeliberationInput, ExecutionInput, record_decision, \
     record_execution
-from models.actions.identity import IdentityInput, record_identity
+from models.actions.identity import (
+    IdentityDoubtInput,
+    IdentityInput,
+    IdentityLapseInput,
+    identity_status,
+    record_identity,
+    record_identity_doubt,
+    record_identity_lapse,
+)
 from models.actions.letters import LetterTextInput, edit_letter_text
 from models.actions.replies import ExtensionInput, approve_replies, record_extension, send_replies, \
     withdraw_approval
-from models.enums import RequestType, Role
+from models.enums import PartnerKind, RequestType, Role
+from models.identity import DOUBT_LABELS as REASONS, DOUBT_SENTENCES, EXPLANATION_MAX
+from models.letters.categories import CHOICE_LABELS, DEFAULT_WORDS, default_in
 from models.region_config import get_region
 from models.state import registrations, rights
 from models.tables import ConsultationTask, ItemAnswer, Letter, Partner, SourceTask
@@ -92,6 +103,82 @@ async def identity_submit(request: Request, request_id: str, principal=Depends(c
                         "identiteit", lambda st, code: _identity_page(request, row, st, code))
 
 
+# ------------------------------------------------------------------ identity: the reason, the term passed
+# Issue 18 point 3 (AVG art. 12 lid 6): the clock stands still for the identity only from
+# the day the coordinator records why it cannot yet be established; that sends the
+# invitation with its term. Once the term passed unused the request ends with a reasoned
+# decision (buiten behandeling; the daily sweep records it too).
+
+
+DOUBT_LABELS = {"reason": "Waarom kunt u de identiteit nog niet vaststellen?",
+                "explanation": "Toelichting",
+                "recorded_on": "Datum"}
+
+
+def _doubt_page(request, db, row, state, status=200):
+    region = _region(row)
+    return _page(request, "identity_doubt.html.j2", row, state, status,
+                 identity=identity_status(db, row, today(request)),
+                 reasons=[(code.value, label) for code, label in REASONS.items()],
+                 sentences=[(REASONS[code], text) for code, text in DOUBT_SENTENCES.items()],
+                 explanation_max=EXPLANATION_MAX, working_days=region.deadlines.identity_working_days,
+                 suspends=region.deadlines.suspend_for_identity)
+
+
+@router.get("/verzoeken/{request_id}/identiteit-reden")
+def identity_doubt_form(request: Request, request_id: str, principal=Depends(coordinator),
+                        db: Session = Depends(get_db)):
+    row = load_request(db, principal, request_id)
+    return _doubt_page(request, db, row, FormState({"recorded_on": [today(request).isoformat()]}, DOUBT_LABELS))
+
+
+@router.post("/verzoeken/{request_id}/identiteit-reden")
+async def identity_doubt_submit(request: Request, request_id: str, principal=Depends(coordinator),
+                                db: Session = Depends(get_db)):
+    row = load_request(db, principal, request_id)
+    form = await read_form(request)
+    state = FormState.from_form(form, DOUBT_LABELS)
+    parsed = validated(IdentityDoubtInput, blank_to_none(form.nested(), "explanation"), state)
+    if parsed is None:
+        return _doubt_page(request, db, row, state, 422)
+
+    def attempt():
+        try:
+            return record_identity_doubt(db, row.id, parsed, principal, today(request))
+        except ActionError as exc:  # "toelichting: ..." (models/identity.py) belongs next to its field
+            text = str(exc)
+            if text.startswith("toelichting: "):
+                raise ActionError("explanation: " + text.removeprefix("toelichting: ")) from None
+            raise
+
+    return await record(request, db, state, attempt, "identiteit-reden",
+                        lambda st, code: _doubt_page(request, db, row, st, code))
+
+
+def _lapse_page(request, db, row, state, status=200):
+    return _page(request, "identity_lapse.html.j2", row, state, status,
+                 identity=identity_status(db, row, today(request)))
+
+
+@router.get("/verzoeken/{request_id}/identiteit-verlopen")
+def identity_lapse_form(request: Request, request_id: str, principal=Depends(coordinator),
+                        db: Session = Depends(get_db)):
+    row = load_request(db, principal, request_id)
+    return _lapse_page(request, db, row, FormState())
+
+
+@router.post("/verzoeken/{request_id}/identiteit-verlopen")
+async def identity_lapse_submit(request: Request, request_id: str, principal=Depends(coordinator),
+                                db: Session = Depends(get_db)):
+    row = load_request(db, principal, request_id)
+    await read_form(request)  # CSRF was checked by the middleware; the date is today's
+    state = FormState()
+    day = today(request)
+    return await record(request, db, state,
+                        lambda: record_identity_lapse(db, row.id, IdentityLapseInput(recorded_on=day), principal, day),
+                        "identiteit-verlopen", lambda st, code: _lapse_page(request, db, row, st, code))
+
+
 # ------------------------------------------------------------------ an answer, on a partner's behalf
 
 
@@ -115,14 +202,18 @@ def _answer_labels(items) -> dict:
                     f"items.{n}.withhold": f"Niet verstrekken ({what})",
                     f"items.{n}.withhold_ground": f"Weigeringsgrond ({what})",
                     f"items.{n}.explanation": f"Uitleg voor de betrokkene, in de u-vorm ({what})",
+                    f"items.{n}.special_category": f"Bijzonder of strafrechtelijk gegeven ({what})",
                     f"items.{n}.note": f"Interne notitie ({what})"})
     return out
 
 
 def _answer_page(request, row, partner, items, state, status=200):
     region = _region(row)
+    default = default_in(region, partner.slug, PartnerKind(partner.kind))
     return _page(request, "answer.html.j2", row, state, status, partner=partner, items=items,
-                 grounds=[(g.id, f"{g.label} ({g.law})") for g in region.refusal_grounds])
+                 grounds=[(g.id, f"{g.label} ({g.law})") for g in region.refusal_grounds],
+                 special=[(k.value, label) for k, label in CHOICE_LABELS.items()],
+                 special_default=DEFAULT_WORDS[default])
 
 
 def _own_items(db, row, partner):
@@ -154,7 +245,7 @@ async def answer_submit(request: Request, request_id: str, partner_slug: str, pr
     data["partner"] = partner.slug
     for item in data.get("items", []) if isinstance(data.get("items"), list) else []:
         if isinstance(item, dict):
-            blank_to_none(item, "correct", "correction", "withhold_ground", "explanation", "note")
+            blank_to_none(item, "correct", "correction", "withhold_ground", "explanation", "note", "special_category")
             item["withhold"] = item.get("withhold") == "true"
     parsed = validated(AnswerInput, data, state)
     if parsed is None:
