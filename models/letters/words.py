@@ -8,8 +8,8 @@ Sanne de Vries") and speaks of "de gegevens over uw kind", "de gegevens over uw 
 (``w`` in a template), so the two can never drift apart.
 
 ``Words.rewrite`` turns the u-form of a region's own texts (the purposes and the retention of
-the inzage reply: "Wij gebruiken uw gegevens om ...") into the same words, phrase by phrase from
-a fixed list. Free text a person wrote (an explanation, a motivation) is never rewritten: the
+the inzage reply: "Wij gebruiken uw gegevens om ...", under a heading that says "de gegevens
+over uw kind") into the same words, phrase by phrase from a fixed list. Free text a person wrote (an explanation, a motivation) is never rewritten: the
 consultation letter and the portal ask the partner to write it to the representative.
 """
 import re
@@ -163,12 +163,15 @@ class Words:
             return text
         out = text
         for pattern, replacement in (
-            (r"\buw gegevens\b", f"de gegevens over {self.wie}"),
-            (r"\bUw gegevens\b", f"De gegevens over {self.wie}"),
+            # Under a heading that names them ("a. Waarvoor gebruiken wij de gegevens over uw
+            # kind?"): "deze gegevens", as short as the region's own sentence (B1: <= 25 words).
+            (r"\buw gegevens\b", "deze gegevens"),
+            (r"\bUw gegevens\b", "Deze gegevens"),
+            (r"\bover uw situatie\b", f"over {self.wie}"),
             (r"\buw zaak\b", f"de zaak van {self.wie}"),
             (r"\bUw zaak\b", f"De zaak van {self.wie}"),
-            (r"\buw dossier\b", f"het dossier van {self.wie}"),
-            (r"\bUw dossier\b", f"Het dossier van {self.wie}"),
+            (r"\buw dossier\b", "het dossier"),
+            (r"\bUw dossier\b", "Het dossier"),
             (r"\been verzoek van u\b", f"een verzoek over {self.wie}"),
             (r"\buw situatie\b", f"de situatie van {self.wie}"),
             (r"\buw eigen bescherming\b", f"de bescherming van {self.wie}"),
