@@ -227,3 +227,22 @@ def test_the_lawyer_example_writes_to_the_lawyer_about_the_client(loaded):
         consult = [r for r in rows if r.kind == "consultatieverzoek"]
         assert consult and all("de gemachtigde van de betrokkene" in text(r.html) for r in consult)
         assert all('id="child-interest"' not in r.html for r in consult)
+
+
+def test_the_parent_example_weighs_the_child_and_writes_to_the_father(loaded):
+    """examples/drenthe-inzage-ouder-kind.json: a father asks for his daughter of 14."""
+    scenario = sc.load(PROJECT_ROOT / "examples" / "drenthe-inzage-ouder-kind.json")
+    view = sc.play(scenario, advance=advance_directly, sweep=sweep_directly)
+    with session_scope() as s:
+        rows = s.exec(select(Letter).where(Letter.request_id == view["id"])).all()
+        consult = [text(r.html) for r in rows if r.kind == "consultatieverzoek"]
+        assert len(consult) == 2 and all("De betrokkene is veertien jaar." in c for c in consult)
+        tasks = s.exec(select(ConsultationTask).where(ConsultationTask.request_id == view["id"])).all()
+        assert all(t.child_interest for t in tasks)
+        reply = text(next(r for r in rows if r.kind == "inzage_besluit").html)
+    assert "U deed dit verzoek als wettelijk vertegenwoordiger van Fictieve Dochter." in reply
+    assert "Reden: de bescherming van uw kind, of de rechten en vrijheden van anderen." in reply
+    assert "Dit verslag gaat over wat uw kind in vertrouwen heeft verteld." in reply
+    assert "spanningen thuis" not in reply  # the partner's weighing is internal
+    for phrase in SELF_PHRASES:
+        assert not re.search(phrase, reply), phrase
