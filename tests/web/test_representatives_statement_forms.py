@@ -65,6 +65,12 @@ def test_the_task_page_of_a_child_asks_for_the_weighing_and_refuses_without_it(c
     with Session(loaded) as db:
         task = db.get(ConsultationTask, task_id)
         assert task.status == "answered" and task.child_interest == "Het kind weet van het verzoek; geen bezwaar."
+    # the coordinator sees the weighing on the request page, for the forum (never in a letter)
+    client.post("/uitloggen", data={"csrf_token": csrf_of(client.get("/taken").text)})
+    make_account(loaded, "f.coord")
+    login(client, "f.coord")
+    request_page = client.get(f"/verzoeken/{rid}").text
+    assert 'id="child-interest"' in request_page and "Het kind weet van het verzoek; geen bezwaar." in request_page
 
 
 @pytest.fixture
