@@ -8,8 +8,6 @@ pattern of ``web.workbench.record``; the auditor and the manager are refused on 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlmodel import Session, select
 
-from models.statement import STATEMENT_GROUNDS
-
 from models.actions.answers import (
     AnswerInput,
     ExplanationInput,
@@ -29,6 +27,7 @@ from models.actions.replies import ExtensionInput, approve_replies, record_exten
     withdraw_approval
 from models.enums import RequestType, Role
 from models.region_config import get_region
+from models.statement import STATEMENT_GROUNDS
 from models.state import registrations, rights
 from models.tables import ConsultationTask, ItemAnswer, Letter, Partner, SourceTask
 from web import labels as L
