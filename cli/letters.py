@@ -5,6 +5,7 @@
 """
 import json
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -39,6 +40,9 @@ def preview(
     kind: str = typer.Argument(..., help="Soort brief, zie 'rechtenloket letter kinds'."),
     region: str = typer.Option(..., "--region", help="Regio-id, zie 'rechtenloket regions'."),
     out: Path = typer.Option(..., "--out", help="Map voor KIND.html en KIND.pdf."),
+    representative: Optional[str] = typer.Option(
+        None, "--representative",
+        help="De brief voor een verzoek namens de betrokkene: 'ouder' (van een kind van 14) of 'advocaat'."),
 ) -> None:
     """Maak een voorbeeld van een brief voor een regio (fictieve gegevens), als HTML en PDF."""
     from models.letters.kinds import UnknownKind, get_kind
@@ -55,8 +59,12 @@ def preview(
         _fail(f"onbekende regio {region!r} (bekend: {', '.join(sorted(regions))})")
     if out.exists() and not out.is_dir():
         _fail(f"{out} is geen map")
+    from models.letters.samples import REPRESENTATIVES
+
+    if representative is not None and representative not in REPRESENTATIVES:
+        _fail(f"--representative: kies {' of '.join(sorted(REPRESENTATIVES))}")
     try:
-        html = render_html(letter_kind, sample_context(letter_kind.id, regions[region]))
+        html = render_html(letter_kind, sample_context(letter_kind.id, regions[region], representative))
         pdf = render_pdf(html)
     except (LetterIncomplete, PdfUnavailable) as exc:
         _fail(str(exc))

@@ -221,13 +221,17 @@ def execute(request_id: str = typer.Argument(..., help="Kenmerk of id van het ve
             type: str = typer.Option(..., help="Het recht dat is uitgevoerd, bv. verwijdering."),
             statement_file: Optional[str] = typer.Option(
                 None, "--statement-file", help="Eigen verklaring: bestand met de tekst (- leest van standaardinvoer)."),
+            parts_file: Optional[str] = typer.Option(
+                None, "--parts-file",
+                help='Eigen verklaring verdeeld per gegeven: JSON {"parts": [{"registration_id": 1, "statement": "..."}]}.'),
             today: Optional[str] = TODAY) -> None:
     """Leg vast dat een toegewezen besluit is uitgevoerd."""
     from models.actions.decisions import ExecutionInput, record_execution
 
     day = _day(today, "--today")
     statement = read_text(statement_file, "--statement-file") if statement_file else None
-    data = ExecutionInput(type=type, executed_on=day, statement=statement)
+    parts = read_json_object(parts_file, "--parts-file").get("parts", []) if parts_file else []
+    data = ExecutionInput(type=type, executed_on=day, statement=statement, parts=parts)
     _record(lambda s: record_execution(s, request_id, data, ACTOR, day), day)
 
 

@@ -72,12 +72,12 @@ EVENT_FIELDS = {
     "verify_identity": {"method", "place", "checked_on", "officer", "document_type", "document_last_digits"},
     "doubt_identity": {"reason", "explanation"},
     "identity_lapse": set(),
-    "answer": {"partner", "items", "answered_by", "note"},
-    "answer_all": {"items", "answered_by", "note"},
+    "answer": {"partner", "items", "answered_by", "note", "child_interest"},
+    "answer_all": {"items", "answered_by", "note", "child_interest"},
     "sweep": set(),
     "extend": {"type", "reason"},
     "decide": {"forum", "participants", "decisions"},
-    "execute": {"type", "statement"},
+    "execute": {"type", "statement", "parts"},
     "send": set(),
     "explain": {"registration", "explanation"},
     "establish_source": {"registration", "source", "partner"},
@@ -124,15 +124,15 @@ class Scenario(_M):
                                            or not 0 <= data["registration"] < count):
                 raise ValueError(f"{where}.registration: moet het volgnummer van een registratie zijn "
                                  f"(0 tot en met {count - 1})")
-            for key in ("items", "decisions"):
+            for key in ("items", "decisions", "parts"):
                 if key not in data:
                     continue
                 rows = data[key]
                 if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
                     raise ValueError(f"{where}.{key}: moet een lijst van objecten zijn")
                 for j, row in enumerate(rows):
-                    if key == "items" and "registration" not in row:
-                        raise ValueError(f"{where}.items.{j}.registration ontbreekt")
+                    if key in ("items", "parts") and "registration" not in row:
+                        raise ValueError(f"{where}.{key}.{j}.registration ontbreekt")
                     number = row.get("registration")
                     if "registration" in row and (type(number) is not int or not 0 <= number < count):
                         raise ValueError(f"{where}.{key}.{j}.registration: moet het volgnummer van een "
@@ -239,14 +239,16 @@ def inputs(scenario: Scenario, s, request_id: str, reg_ids: list[int], event: Ev
         return [("answer", AnswerInput(
             partner=slug, answered_on=today, answered_by=data.get("answered_by", f"contactpersoon {slug}"),
             items=[_item(rid, overrides.get(rid)) for rid in _partner_items(s, request_id, slug)],
-            note=data.get("note"),
+            note=data.get("note"), child_interest=data.get("child_interest"),
         )) for slug in partners]
     if event.do == "extend":
         return [("extend", ExtensionInput(recorded_on=today, **data))]
     if event.do == "decide":
         return [("decide", d) for d in _deliberations(s, region, request_id, reg_ids, data, today)]
     if event.do == "execute":
-        return [("execute", ExecutionInput(executed_on=today, **data))]
+        parts = [{"registration_id": reg_ids[p["registration"]], "statement": p.get("statement")}
+                 for p in data.pop("parts", [])]  # the eigen verklaring split per item (issue 18 point 6)
+        return [("execute", ExecutionInput(executed_on=today, parts=parts, **data))]
     if event.do == "explain":
         return [("explain", ExplanationInput(registration_id=reg_ids[data.pop("registration")], **data))]
     if event.do == "establish_source":

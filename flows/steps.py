@@ -137,6 +137,7 @@ def route(session: Session, request: Request, today: date) -> None:
             **compose.base(session, request, today, c.Addressee.for_body(body), "doorzending"),
             **compose.received(request), referral=item, betrokkene=compose.person(request),
             identity_verified_on=check.checked_on if check else None,
+            representative=compose.requester_line(session, request),
         )
         compose.issue(session, request, "doorzending", f"referral:{row.reference}", letter, ACTOR,
                       send_now=True, recipient_label=body.id)

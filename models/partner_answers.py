@@ -55,6 +55,7 @@ class AnswerForm(Input):
 
     answered_by: optional_text(LINE) = Field(default=None, title="Uw naam")
     note: optional_text(NOTE) = Field(default=None, title="De notitie bij het hele antwoord")
+    child_interest: optional_text(NOTE) = Field(default=None, title="Uw afweging van het belang van het kind")
     items: list[ItemForm] = Field(default_factory=list, max_length=1000, title="De antwoorden")
 
 
@@ -101,11 +102,18 @@ def check_draft(form: AnswerForm, own: list[int]) -> list[Problem]:
     return [problem] if problem else []
 
 
-def check_answer(form: AnswerForm, own: list[int], region: RegionConfig, inzage: bool) -> list[Problem]:
-    """Everything a complete answer needs, per field (the same for the form and the API)."""
+def check_answer(form: AnswerForm, own: list[int], region: RegionConfig, inzage: bool,
+                 child: bool = False) -> list[Problem]:
+    """Everything a complete answer needs, per field (the same for the form and the API).
+    ``child``: a parent or guardian asked for a child of 12 to 16, so the answer weighs the
+    child's own interest (issue 18 point 5)."""
     problems: list[Problem] = []
     if not form.answered_by:
         problems.append(Problem("answered_by", "ontbreekt"))
+    if child and not form.child_interest:
+        problems.append(Problem("child_interest", "Het verzoek komt van een ouder of voogd van een kind van 12 tot "
+                                                  "16 jaar. Schrijf hoe u het eigen belang van het kind heeft "
+                                                  "gewogen.", True))
     ids_problem = _ids_problem(form, own, complete=True)
     if ids_problem:
         problems.append(ids_problem)
@@ -152,7 +160,8 @@ def check_answer(form: AnswerForm, own: list[int], region: RegionConfig, inzage:
     return problems
 
 
-def to_answer_input(form: AnswerForm, partner_slug: str, today: date, inzage: bool) -> AnswerInput:
+def to_answer_input(form: AnswerForm, partner_slug: str, today: date, inzage: bool,
+                    child: bool = False) -> AnswerInput:
     """A checked, complete form as the action's input: only what each answer asks."""
     items = []
     for item in form.items:
@@ -170,7 +179,7 @@ def to_answer_input(form: AnswerForm, partner_slug: str, today: date, inzage: bo
             "special_category": item.special_category if mine else None,
         })
     return AnswerInput(partner=partner_slug, answered_on=today, answered_by=form.answered_by,
-                       items=items, note=form.note)
+                       items=items, note=form.note, child_interest=form.child_interest if child else None)
 
 
 # ------------------------------------------------------------------ drafts
@@ -209,7 +218,7 @@ def delete_draft(session: Session, task: ConsultationTask) -> None:
 def form_from_answers(session: Session, task: ConsultationTask) -> AnswerForm:
     """A submitted answer as a form again (a reopened answer starts from what was sent)."""
     answers = session.exec(select(ItemAnswer).where(ItemAnswer.task_id == task.id).order_by(ItemAnswer.id)).all()
-    return AnswerForm(answered_by=task.answered_by, note=task.note, items=[ItemForm(
+    return AnswerForm(answered_by=task.answered_by, note=task.note, child_interest=task.child_interest, items=[ItemForm(
         registration_id=a.registration_id, supplied_by_us=a.supplied_by_us, correct=a.correct,
         correction=a.correction, withhold=a.withhold if a.supplied_by_us else None,
         withhold_ground=a.withhold_ground, explanation=a.explanation, note=a.note,

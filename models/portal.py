@@ -222,6 +222,14 @@ class TaskView:
     grounds: list[tuple[str, str]]  # (id, "a: ... (artikel 41 lid 1 onder a UAVG)")
     request_deadline: Optional[date] = None  # when the betrokkene must have the answer
     forums: list[str] = field(default_factory=list)  # who decides next (the region's meetings)
+    # A representative made the request (issue 18 point 5): their capacity (never their name),
+    # how the explanation names the betrokkene, and for a child of 12 to 16 its age: the answer
+    # then weighs the child's own interest (art. 41 lid 1 onder i UAVG).
+    requester_capacity: Optional[str] = None
+    betrokkene_called: Optional[str] = None
+    weigh_child: bool = False
+    child_age: Optional[int] = None
+    child_interest: Optional[str] = None  # the weighing as submitted
     submitted: list[SubmittedItem] = field(default_factory=list)
     draft: Optional[AnswerForm] = None
     draft_saved_at: Optional[datetime] = None
@@ -257,7 +265,15 @@ def task_view(session: Session, task: ConsultationTask, today: date) -> TaskView
             name = next(f.name for f in region.forums if f.id == rule.forum)
             if name not in forums:
                 forums.append(name)
+    from models.letters.compose import representation
+
+    rep = representation(session, request)
+    words = rep.words if rep else None
     return TaskView(
+        requester_capacity=words.capacity if words else None,
+        betrokkene_called=words.wie if words else None,
+        weigh_child=bool(words and words.weigh_child), child_age=rep.age if words and words.weigh_child else None,
+        child_interest=task.child_interest if task.status != TaskStatus.open.value else None,
         uid=task.row_uid, request_id=request.id, reference=request.reference,
         consultation_reference=_references(session, request).get(partner.id, request.reference),
         partner_name=partner.name, request_types=types, type_names=type_names(types),
@@ -308,12 +324,15 @@ def submit_answer(session: Session, principal: Principal, task: ConsultationTask
     partner = session.get(Partner, task.partner_id)
     region = get_region(request.region_id)
     inzage = RequestType.inzage.value in [r.type for r in rights(session, request.id)]
-    problems = check_answer(form, _own_ids(session, task), region, inzage)
+    from models.actions.answers import weighs_child
+
+    child = weighs_child(session, request)
+    problems = check_answer(form, _own_ids(session, task), region, inzage, child)
     if problems:
         if answered:
             raise AlreadyAnswered(task.answered_on)
         return None, problems
-    data = to_answer_input(form, partner.slug, today, inzage)
+    data = to_answer_input(form, partner.slug, today, inzage, child)
     if answered:
         try:
             recorded = record_answer(session, request.id, data, principal, today)

@@ -70,7 +70,7 @@ ACTOR = "system:retention"
 ENCRYPTED_TABLES = {
     "answerdraft": "deleted (the partner's unsent answer)",
     "caseregistration": "deleted, unless another kept request of the betrokkene in the region needs it",
-    "consultationtask": "note cleared; partner and dates kept for the statistics",
+    "consultationtask": "note and the weighing of a child's interest cleared; partner and dates kept for the statistics",
     "datasubject": "BSN, name, birth date, address cleared, unless another kept request needs them",
     "disclosure": "deleted with the registrations",
     "itemanswer": "deleted",
@@ -263,7 +263,7 @@ def erase(session: Session, request_id: str, today: date, files_removed: int = 0
     counts["actions"] = _count_delete(session, ActionEvent, ActionEvent.request_id == rid)
 
     for task in session.exec(select(ConsultationTask).where(ConsultationTask.request_id == rid)):
-        task.note, task.answered_by = None, None
+        task.note, task.answered_by, task.child_interest = None, None, None
         session.add(task)
     for decision in session.exec(select(ItemDecision).where(ItemDecision.request_id == rid)):
         decision.motivation = decision.situation = decision.compelling_grounds = decision.weighing = None

@@ -275,6 +275,11 @@ def _ground_label(region_id: str, code: str) -> str:
         return "verzet: dwingende gerechtvaardigde gronden (art. 21 lid 1 AVG)"
     if code == "zonder_grond":
         return "afgewezen zonder weigeringsgrond (bijvoorbeeld: geen verbeterde tekst)"
+    from models.statement import statement_ground
+
+    own = statement_ground(code)
+    if own is not None:  # an eigen verklaring refused on a ground of the AVG itself (issue 18 point 6)
+        return f"eigen verklaring: {own.label} ({own.law})"
     try:
         ground = get_region(region_id).refusal_ground(code)
         return f"{ground.label} ({ground.law})"

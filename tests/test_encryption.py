@@ -220,6 +220,7 @@ def test_lookup_hash_is_keyed_and_normalised():
 @pytest.mark.parametrize("example, also", [
     ("fryslan-eigen-verklaring-verzet.json", {"caseregistration.eigen_verklaring"}),
     ("utrecht-inzage-advocaat.json", {"representative.name", "representative.address"}),
+    ("drenthe-inzage-ouder-kind.json", {"representative.name", "consultationtask.child_interest"}),
 ])
 def test_every_code_path_stores_bound_ciphertext_only(loaded, prefect_harness, project_root, example, also):
     """A whole request through the real flows (intake, consultation, answers, decisions,

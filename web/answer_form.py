@@ -47,7 +47,7 @@ def state_of(view: TaskView, draft: Optional[AnswerForm] = None) -> FormState:
                 continue
             values[f"items.{n}.{name}"] = ["ja" if value is True else "nee" if value is False else str(value)]
     if draft is not None:
-        for name in ("answered_by", "note"):
+        for name in ("answered_by", "note", "child_interest"):
             if getattr(draft, name):
                 values[name] = [getattr(draft, name)]
     return FormState(values, partner_answers.labels(len(view.registrations)))

@@ -33,7 +33,8 @@ from models import lifecycle
 from models.tables import ConsultationTask, ItemAnswer, ItemDecision, SourceTask
 
 _SECOND_PERSON = re.compile(r"\b(u|uw|uzelf)\b", re.IGNORECASE)
-_THIRD_PERSON = re.compile(r"\b(betrokkene|de cliënt|cliënt)\b", re.IGNORECASE)
+# "uw cliënt" is the u-form of a letter to a lawyer (issue 18 point 5); "de cliënt" is not.
+_THIRD_PERSON = re.compile(r"\b(betrokkene|de cliënt)\b|(?<!uw )\bcliënt\b", re.IGNORECASE)
 
 
 def for_the_betrokkene(text_: Optional[str]) -> Optional[str]:
@@ -94,6 +95,24 @@ class AnswerInput(Input):
     answered_by: text(LINE)
     items: list[ItemAnswerInput] = Field(min_length=1, max_length=1000)
     note: optional_text(NOTE) = None
+    # A parent or guardian asked for a child of 12 to 16: the partner's weighing of the child's
+    # own interest (art. 41 lid 1 onder i UAVG; issue 18 point 5). Required then; internal.
+    child_interest: optional_text(NOTE) = None
+
+
+CHILD_INTEREST_MISSING = (
+    "child_interest: het verzoek komt van een ouder of voogd van een kind van 12 tot 16 jaar; "
+    "schrijf hoe u het eigen belang van het kind heeft gewogen (artikel 41 lid 1 onder i UAVG)"
+)
+
+
+def weighs_child(session: Session, request) -> bool:
+    """A parent or guardian asked for a child of 12 to 16 (on the day of receipt): the answer
+    records the weighing of the child's own interest (models/letters/words.py)."""
+    from models.letters.compose import representation
+
+    rep = representation(session, request)
+    return bool(rep and rep.words.weigh_child)
 
 
 def record_answer(session: Session, request_id: str, data: AnswerInput, principal: Principal, today: date) -> Recorded:
@@ -117,6 +136,9 @@ def record_answer(session: Session, request_id: str, data: AnswerInput, principa
     if set(answered) != own or len(answered) != len(own):
         raise ActionError(f"items: het antwoord moet elk gegeven van {data.partner} precies één keer noemen "
                           f"(registration_id: {', '.join(str(i) for i in sorted(own))})")
+    child = weighs_child(session, request)
+    if child and not data.child_interest:
+        raise ActionError(CHILD_INTEREST_MISSING)
     grounds = {}
     for n, item in enumerate(data.items):
         if item.withhold_ground:
@@ -139,6 +161,7 @@ def record_answer(session: Session, request_id: str, data: AnswerInput, principa
     task.answered_on = data.answered_on
     task.answered_by = data.answered_by
     task.note = data.note
+    task.child_interest = data.child_interest if child else None
     task.reopen_reason = None
     session.add(task)
     session.flush()
@@ -148,6 +171,7 @@ def record_answer(session: Session, request_id: str, data: AnswerInput, principa
         withheld=sum(i.withhold for i in data.items), incorrect=sum(i.correct is False for i in data.items),
         source_tasks=sum(not i.supplied_by_us for i in data.items),
         on_behalf=principal.role != Role.partner,  # recorded by the ZVH for the partner
+        **({"child_interest_weighed": True} if child else {}),
     )
     return finish(session, request, "answer", key, actor, today, ids=(task.id,))
 
@@ -205,7 +229,7 @@ def reopen_answer(session: Session, request_id: str, data: ReopenInput, principa
     for source_task in withdrawn:
         session.delete(source_task)
     task.status = TaskStatus.open.value
-    task.answered_on = task.answered_by = task.note = None
+    task.answered_on = task.answered_by = task.note = task.child_interest = None
     task.reopened = number
     task.reopen_reason = data.reason
     session.add(task)

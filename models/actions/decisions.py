@@ -21,6 +21,7 @@ from models.actions.common import (
     repeat_of,
 )
 from models.actions.inputs import STATEMENT, Day, Input, optional_text, text
+from models import statement as statements
 from models.enums import DecisionOutcome, Regime, RequestStatus, RequestType
 from models.lifecycle import NEEDS_EXECUTION
 from models.principal import Principal
@@ -62,6 +63,17 @@ class DecisionInput(Input):
             return self
         if self.outcome != DecisionOutcome.granted and not self.motivation:
             raise ValueError("een (gedeeltelijke) weigering is schriftelijk en gemotiveerd: motivation ontbreekt")
+        if self.type == RequestType.eigen_verklaring and self.outcome != DecisionOutcome.granted:
+            # Issue 18 point 6: added unless there is a ground, with a reason for the betrokkene.
+            if not self.ground:
+                raise ValueError("een eigen verklaring wordt toegevoegd, tenzij er een grond is om haar te weigeren: "
+                                 f"ground ontbreekt ({', '.join(statements.STATEMENT_GROUNDS)} of een grond van "
+                                 "artikel 41 lid 1 UAVG)")
+            if statements.rests_on_correctness(self.motivation):
+                raise ValueError(statements.CORRECTNESS_REFUSED)
+            from models.actions.answers import for_the_betrokkene
+
+            for_the_betrokkene(self.motivation)
         return self
 
 
@@ -120,7 +132,8 @@ def record_decision(session: Session, request_id: str, data: DeliberationInput, 
             if reg.regime != Regime.avg.value:
                 raise ActionError(f"{where}: over gegeven {d.registration_id} (politie of OM) beslist het ZVH niet; "
                                   "dat deel is doorgestuurd")
-        if d.ground and d.ground != VERZET_REFUSAL_GROUND:
+        if d.ground and d.ground != VERZET_REFUSAL_GROUND and not (
+                d.type == RequestType.eigen_verklaring and statements.statement_ground(d.ground)):
             try:
                 region.refusal_ground(d.ground)  # its id or an older alias
             except KeyError as exc:
@@ -140,7 +153,7 @@ def record_decision(session: Session, request_id: str, data: DeliberationInput, 
     session.add(delib)
     for d in data.decisions:
         ground = d.ground
-        if ground and ground != VERZET_REFUSAL_GROUND:
+        if ground and ground != VERZET_REFUSAL_GROUND and not statements.statement_ground(ground):
             ground = region.refusal_ground(ground).id  # stored by its canonical id
         situation = d.situation or (rights[d.type.value].statement if d.type == RequestType.verzet else None)
         session.add(ItemDecision(
@@ -168,11 +181,33 @@ def overall_outcome(outcomes: list[DecisionOutcome]) -> str:
     return distinct.pop().value if len(distinct) == 1 else DecisionOutcome.partly.value
 
 
+class StatementPartInput(Input):
+    """The part of an eigen verklaring about one item: attached to that item only, and told only
+    to the recipients of that item (AVG art. 19; issue 18 point 6)."""
+
+    registration_id: int = Field(ge=1)
+    statement: text(STATEMENT)
+
+
 class ExecutionInput(Input):
     type: RequestType
     executed_on: Day
-    # eigen verklaring: the subject's own statement; default: the words of the request itself
+    # eigen verklaring: the subject's own statement; default: the words of the request itself.
+    # It goes whole to the one granted item; with more than one, the coordinator splits it
+    # (``parts``: each part to the item it is about).
     statement: optional_text(STATEMENT) = None
+    parts: list[StatementPartInput] = Field(default_factory=list, max_length=1000)
+
+    @model_validator(mode="after")
+    def _parts(self):
+        if self.parts and self.type != RequestType.eigen_verklaring:
+            raise ValueError("parts hoort alleen bij een eigen verklaring")
+        if self.parts and self.statement:
+            raise ValueError("geef de verklaring heel (statement) of verdeeld per gegeven (parts), niet beide")
+        ids = [p.registration_id for p in self.parts]
+        if len(set(ids)) != len(ids):
+            raise ValueError("parts: elk gegeven krijgt één deel van de verklaring")
+        return self
 
 
 def record_execution(session: Session, request_id: str, data: ExecutionInput, principal: Principal, today: date) -> Recorded:
@@ -201,13 +236,11 @@ def record_execution(session: Session, request_id: str, data: ExecutionInput, pr
         raise ActionError(f"{data.type.value} is al uitgevoerd (op {right.executed_on}); {ADVANCE_HINT}")
     if right.decided_on:
         not_before(data.executed_on, right.decided_on, "datum uitvoering", "het besluit")
-    statement = data.statement or (right.statement if data.type == RequestType.eigen_verklaring else None)
-    if data.type == RequestType.eigen_verklaring and not statement:
-        raise ActionError("de eigen verklaring (statement) ontbreekt")
+    granted = [(reg, d) for reg, d in affected(session, request, data.type) if d.outcome == DecisionOutcome.granted.value]
+    parts = _statement_parts(request, right, data, [reg for reg, _ in granted]) \
+        if data.type == RequestType.eigen_verklaring else {}
     changed = []
-    for reg, decision in affected(session, request, data.type):
-        if decision.outcome != DecisionOutcome.granted.value:
-            continue
+    for reg, decision in granted:
         if data.type in (RequestType.correctie, RequestType.aanvulling):
             reg.description = correction(session, request.id, reg.id)
         elif data.type in (RequestType.verwijdering, RequestType.verzet):
@@ -216,7 +249,7 @@ def record_execution(session: Session, request_id: str, data: ExecutionInput, pr
         elif data.type == RequestType.beperking:
             reg.restricted = True
         elif data.type == RequestType.eigen_verklaring:
-            reg.eigen_verklaring = statement
+            reg.eigen_verklaring = parts[reg.id]
         session.add(reg)
         changed.append(reg.id)
     right.executed_on = data.executed_on
@@ -225,8 +258,37 @@ def record_execution(session: Session, request_id: str, data: ExecutionInput, pr
     audit.record(
         session, actor, "decision.executed", request.id, type=data.type.value,
         executed_on=data.executed_on, registrations=changed,
+        **({"statement_parts": len(set(parts.values()))} if parts else {}),
     )
     return finish(session, request, "execute", key, actor, today, ids=tuple(changed))
+
+
+def _statement_parts(request, right, data: ExecutionInput, granted: list[CaseRegistration]) -> dict[int, str]:
+    """Registration id -> the part of the eigen verklaring attached to it (issue 18 point 6).
+    One granted item: the whole statement (given, or the words of the request). More: the
+    coordinator splits it, one part per granted item, so that no recipient gets a part about
+    an item it never received (health details in one part stay with that part)."""
+    ids = {reg.id for reg in granted}
+    if data.parts:
+        given = {p.registration_id: p.statement for p in data.parts}
+        strangers = sorted(set(given) - ids)
+        if strangers:
+            raise ActionError(f"parts: gegeven {', '.join(map(str, strangers))} hoort niet bij een toegewezen "
+                              "eigen verklaring van dit verzoek")
+        missing = sorted(ids - set(given))
+        if missing:
+            raise ActionError(f"parts: bij gegeven {', '.join(map(str, missing))} ontbreekt het deel van de "
+                              "verklaring dat erover gaat")
+        return given
+    whole = data.statement or right.statement
+    if not whole:
+        raise ActionError("de eigen verklaring (statement) ontbreekt")
+    if len(ids) > 1:
+        raise ActionError(
+            f"de eigen verklaring hoort bij {len(ids)} gegevens: verdeel haar per gegeven (parts: "
+            "registration_id en statement), elk deel bij het gegeven waar het over gaat; een ontvanger "
+            "krijgt dan alleen het deel over het gegeven dat hij kreeg (artikel 19 AVG)")
+    return {reg_id: whole for reg_id in ids}
 
 
 def affected(session: Session, request, rtype: RequestType) -> list[tuple[CaseRegistration, ItemDecision]]:

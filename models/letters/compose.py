@@ -67,12 +67,45 @@ def base(session: Session, request: Request, today: date, addressee: c.Addressee
         addressee=addressee,
         subject_line=get_kind(kind_id).title,
     )
-    rep = session.exec(select(Representative).where(Representative.request_id == request.id)).first()
-    if rep is not None and get_kind(kind_id).recipient == Recipient.betrokkene:
-        birth = request.subject_birth_date
-        born = f", geboren {date.fromisoformat(birth).strftime('%d-%m-%Y')}" if birth else ""
-        fields["on_behalf_of"] = f"uw cliënt of vertegenwoordigde {request.subject_name}{born}"
+    if get_kind(kind_id).recipient == Recipient.betrokkene or kind_id in ABOUT_THE_REQUESTER:
+        fields["representation"] = representation(session, request)
     return fields
+
+
+#: Letters to a partner that say a representative made the request (the consultation: the
+#: explanation is written to the representative; for a child of 12 to 16 the weighing of the
+#: child's own interest, art. 41 lid 1 onder i UAVG).
+ABOUT_THE_REQUESTER = frozenset({"consultatieverzoek"})
+
+
+def representation(session: Session, request: Request) -> c.Representation | None:
+    """Whom the request is made for, when a representative made it (issue 18 point 5): the
+    betrokkene's name, birth date and age on the day of receipt. None: the betrokkene asked."""
+    rep = session.exec(select(Representative).where(Representative.request_id == request.id)).first()
+    if rep is None:
+        return None
+    birth = date.fromisoformat(request.subject_birth_date) if request.subject_birth_date else None
+    return c.Representation.of(rep.kind, request.subject_name, birth, request.first_received_on)
+
+
+def words(session: Session, request: Request):
+    """The phrases about whose data a reply is (models/letters/words.py)."""
+    from models.letters.words import SELF
+
+    rep = representation(session, request)
+    return rep.words if rep else SELF
+
+
+def requester_line(session: Session, request: Request) -> str | None:
+    """Who made the request for the betrokkene, for the forwarding letter to the police or OM:
+    "mr. A. Voorbeeld, als gemachtigde van de betrokkene (machtiging van 3 maart 2026)"."""
+    rep = session.exec(select(Representative).where(Representative.request_id == request.id)).first()
+    if rep is None:
+        return None
+    from models.letters.words import CAPACITY
+    from models.enums import RequesterKind
+
+    return f"{rep.name}, als {CAPACITY[RequesterKind(rep.kind)]} van de betrokkene ({rep.proof_of_authority})"
 
 
 def received(request: Request) -> dict:

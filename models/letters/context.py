@@ -23,7 +23,8 @@ from typing import Annotated, Literal, Optional
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from models.enums import DecisionOutcome, RequestType, RoutingTarget
+from models.enums import DecisionOutcome, RequesterKind, RequestType, RoutingTarget
+from models.letters.words import SELF, Words, age_on
 from models.region_config import UNVERIFIED, RegionConfig, RoutingBody
 
 #: A text that must not be empty (leading/trailing whitespace is removed first).
@@ -308,6 +309,11 @@ class ItemDecision(_Model):
     action: Optional[Text] = None  # what we did, e.g. "Wij hebben uw adres verbeterd."
     executed_on: Optional[date] = None  # when it was done
     decided_by: Optional[Text] = None  # the supplying partner that decided on correctness
+    # Eigen verklaring (issue 18 point 6): the part of the statement attached to this item, and
+    # for a refusal its ground in plain words with its reference ("artikel 16 AVG").
+    statement: Optional[Text] = None
+    ground_plain: Optional[Text] = None
+    ground_ref: Optional[Text] = None
 
     @model_validator(mode="after")
     def _execution_when_granted(self):
@@ -347,6 +353,31 @@ class NotifiedChange(_Model):
     action: Text  # what changed, e.g. "verbeterd in: Voorbeeldstraat 1, Voorbeeldstad"
 
 
+class Representation(_Model):
+    """The requester acts for the betrokkene (issue 18 point 5): a parent or guardian, a
+    curator or mentor, a lawyer or other gemachtigde. A letter to them addresses them in that
+    capacity and speaks of the betrokkene's data ("de gegevens over uw kind") throughout."""
+
+    kind: RequesterKind
+    name: Text  # the betrokkene
+    birth_date: Optional[date] = None
+    age: Optional[int] = Field(default=None, ge=0, le=130)  # on the day the request was received
+
+    @model_validator(mode="after")
+    def _someone_else(self):
+        if self.kind == RequesterKind.betrokkene:
+            raise ValueError("een vertegenwoordiger is niet de betrokkene zelf")
+        return self
+
+    @classmethod
+    def of(cls, kind: RequesterKind | str, name: str, birth_date: Optional[date], received_on: date) -> "Representation":
+        return cls(kind=RequesterKind(kind), name=name, birth_date=birth_date, age=age_on(birth_date, received_on))
+
+    @property
+    def words(self) -> Words:
+        return Words(kind=self.kind, name=self.name, age=self.age)
+
+
 class OverdueTask(_Model):
     """A consultation task past its due date, for the manager (no personal data)."""
 
@@ -373,13 +404,22 @@ class LetterContext(_Model):
     # What the betrokkene can do against a decision (required on every decision letter).
     remedies: Optional[Remedies] = None
     # When the addressee acts for the betrokkene (lawyer, guardian, ...): whom the letter is
-    # about, e.g. "de heer J. Jansen, geboren 1 januari 1980". Where the letter says "u"
-    # and "uw gegevens", it means the betrokkene's data.
+    # about, e.g. "de heer J. Jansen, geboren 1 januari 1980" (the "Betreft" line; by default
+    # from ``representation``).
     on_behalf_of: Optional[Text] = None
+    # The requester acts for the betrokkene (issue 18 point 5): the letter addresses them in
+    # their capacity and speaks of "de gegevens over uw kind / uw cliënt" (``words``). In a
+    # letter to a partner or body: who asked, and for a child of 12 to 16 the weighing.
+    representation: Optional[Representation] = None
     # A reply's free-text parts, written by the coordinator (models/actions/letters.py): plain
     # text, printed escaped as paragraphs after the salutation and before the questions.
     intro_text: Optional[Text] = None
     closing_text: Optional[Text] = None
+
+    @property
+    def words(self) -> Words:
+        """The phrases about whose data the letter is (``w`` in the templates)."""
+        return self.representation.words if self.representation else SELF
 
 
 class _Received(LetterContext):
@@ -535,6 +575,10 @@ class BesluitCorrectieContext(_Received):
     def _type(self):
         if self.request_type not in CORRECTION_TYPES:
             raise ValueError(f"request_type {self.request_type.value!r} hoort niet bij besluit_correctie")
+        if self.request_type == RequestType.eigen_verklaring:
+            # Issue 18 point 6: the statement is added unless there is a ground.
+            if any(d.outcome != DecisionOutcome.granted and not d.ground_plain for d in self.decisions):
+                raise ValueError("een eigen verklaring weigeren kan alleen met een grond (ground_plain)")
         return self
 
     @property

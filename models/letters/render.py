@@ -13,13 +13,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Union
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, UndefinedError
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, UndefinedError, pass_context
 from markupsafe import Markup
 
 from models.enums import DecisionOutcome, RequestType, RoutingTarget
 from models.letters import contacts
 from models.letters.context import CORRECTION_TYPES, LetterContext
 from models.letters.kinds import LetterKind, Recipient, get_kind
+from models.letters.words import SELF, Words
 from models.region_config import UNVERIFIED, running_name
 from models.settings import get_settings
 
@@ -64,6 +65,38 @@ RIGHT_DECIDED = {
     RequestType.verzet: "het gebruik van de gegevens te stoppen",
     RequestType.overdraagbaarheid: "de gegevens over te dragen",
     RequestType.eigen_verklaring: "de eigen verklaring van deze persoon bij de gegevens te voegen",
+}
+#: The same, in a letter to a representative: about the betrokkene's data (issue 18 point 5).
+RIGHT_LABELS_FOR = {
+    RequestType.inzage: "inzage in {gegevens}",
+    RequestType.correctie: "correctie (verbetering) van {gegevens}",
+    RequestType.aanvulling: "aanvulling van {gegevens}",
+    RequestType.verwijdering: "verwijdering van {gegevens}",
+    RequestType.beperking: "beperking van het gebruik van {gegevens}",
+    RequestType.verzet: "verzet (bezwaar) tegen het gebruik van {gegevens}",
+    RequestType.overdraagbaarheid: "overdracht van {gegevens} (overdraagbaarheid)",
+    RequestType.eigen_verklaring: "het toevoegen van een eigen verklaring van {wie} aan het dossier",
+}
+#: The right as the object of "een verzoek om ..." or "voor ...": "een verzoek om een eigen
+#: verklaring", never "een verzoek om eigen verklaring".
+RIGHT_OBJECTS = {
+    RequestType.inzage: "inzage",
+    RequestType.correctie: "correctie",
+    RequestType.aanvulling: "aanvulling",
+    RequestType.verwijdering: "verwijdering",
+    RequestType.beperking: "beperking van de verwerking",
+    RequestType.verzet: "verzet (bezwaar)",
+    RequestType.overdraagbaarheid: "overdraagbaarheid",
+    RequestType.eigen_verklaring: "een eigen verklaring",
+}
+#: What was decided, as the notice to a recipient (AVG art. 19) says it: "Op 3 maart besloten
+#: wij de gegevens te verbeteren", never "besloten wij tot eigen verklaring".
+NOTICE_DECIDED = {
+    RequestType.correctie: "de gegevens hieronder te verbeteren",
+    RequestType.aanvulling: "de gegevens hieronder aan te vullen",
+    RequestType.verwijdering: "de gegevens hieronder te verwijderen",
+    RequestType.beperking: "het gebruik van de gegevens hieronder te beperken",
+    RequestType.eigen_verklaring: "een eigen verklaring van deze persoon bij de gegevens hieronder te voegen",
 }
 #: Short neutral name, for letters to partners and bodies.
 RIGHT_NOUNS = {
@@ -144,18 +177,41 @@ def telwoord(n: int) -> str:
     return NUMBERS[n] if 0 <= n < len(NUMBERS) else str(n)
 
 
-def rechten(values: Iterable[Union[RequestType, str]]) -> str:
+def rechten(values: Iterable[Union[RequestType, str]], words: Words = SELF) -> str:
     """The rights of a request in a sentence ("uw verzoek om ..."): up to two with their full
     label, more by their short name, so the sentence stays under 25 words (B1)."""
     types = [RequestType(v) for v in values]
     style = "label" if len(types) <= 2 else "noun"
-    return opsomming(recht(t, style) for t in types)
+    return opsomming(recht(t, style, words) for t in types)
 
 
-def recht(value: Union[RequestType, str], style: str = "label") -> str:
+def recht(value: Union[RequestType, str], style: str = "label", words: Words = SELF) -> str:
+    """A right as a label ("inzage in uw gegevens"; to a representative "inzage in de gegevens
+    over uw kind"), a noun ("inzage"), the object of "verzoek om" ("een eigen verklaring"),
+    what was decided ("de gegevens te verbeteren") or its AVG article."""
     rtype = RequestType(value)
-    table = {"label": RIGHT_LABELS, "noun": RIGHT_NOUNS, "avg": AVG_ARTICLES, "decided": RIGHT_DECIDED}[style]
+    if style == "label" and words.rep:
+        return RIGHT_LABELS_FOR[rtype].format(gegevens=words.gegevens, wie=words.wie)
+    table = {"label": RIGHT_LABELS, "noun": RIGHT_NOUNS, "om": RIGHT_OBJECTS, "avg": AVG_ARTICLES,
+             "decided": RIGHT_DECIDED}[style]
     return table[rtype]
+
+
+def _words_of(context) -> Words:
+    words = context.get("w")
+    return words if isinstance(words, Words) else SELF
+
+
+@pass_context
+def _recht(context, value, style: str = "label") -> str:
+    """The ``recht`` filter: the letter's own words (``w``) decide "uw gegevens"."""
+    return recht(value, style, _words_of(context))
+
+
+@pass_context
+def _rechten(context, values) -> str:
+    """The ``rechten`` filter, in the letter's own words (``w``)."""
+    return rechten(values, _words_of(context))
 
 
 def contact(value: Any) -> Any:
@@ -307,8 +363,9 @@ def _environment(templates_dir: str) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        datum=datum, opsomming=opsomming, telwoord=telwoord, recht=recht, regels=regels, komma=komma,
-        contact=contact, naam=naam, termijn=termijn, period_of=period_of, alineas=alineas, kort=kort, rechten=rechten,
+        datum=datum, opsomming=opsomming, telwoord=telwoord, recht=_recht, regels=regels, komma=komma,
+        contact=contact, naam=naam, termijn=termijn, period_of=period_of, alineas=alineas, kort=kort,
+        rechten=_rechten,
     )
     env.globals.update(
         RequestType=RequestType,
@@ -318,6 +375,7 @@ def _environment(templates_dir: str) -> Environment:
         CORRECTION_TYPES=CORRECTION_TYPES,
         OUTCOME_LABELS=OUTCOME_LABELS,
         TARGET_HEADINGS=TARGET_HEADINGS,
+        NOTICE_DECIDED=NOTICE_DECIDED,
     )
     return env
 
@@ -359,6 +417,7 @@ def render_html(kind: Union[str, LetterKind], context: LetterContext) -> str:
             ctx=context,
             region=context.region,
             kind=kind,
+            w=context.words,
             decision=decision,
             remedies=context.remedies if decision else None,
             demo_mark=DEMO_MARK if problems else None,

@@ -39,12 +39,38 @@ ACTIONS = {
     RequestType.beperking: "Wij hebben het gebruik van het gegeven beperkt.",
     RequestType.eigen_verklaring: "Wij hebben uw eigen verklaring bij het gegeven gevoegd.",
 }
+# The eigen verklaring (issue 18 point 6): added unless there is a ground; the part about this
+# item is attached to it (and printed below the action).
+STATEMENT_ACTION = "Wij hebben het deel van {verklaring} over dit gegeven erbij gevoegd."
+STATEMENT_ADDED = ("Een eigen verklaring voegen wij toe als iemand het niet eens is met wat er in het dossier "
+                   "staat. Daarvoor hoeft het gegeven niet onjuist te zijn.")
+
+
+def _verklaring(w) -> str:
+    """"uw eigen verklaring", or to a representative "de eigen verklaring van uw kind"."""
+    return w.van("de eigen verklaring") if w.rep else "uw eigen verklaring"
+
+
+def statement_ground_words(region, ground: str | None) -> tuple[str | None, str | None]:
+    """The ground of a refused eigen verklaring in plain words, and its reference."""
+    from models.statement import statement_ground
+
+    if not ground:
+        return None, None
+    own = statement_ground(ground)
+    if own is not None:
+        return own.plain, own.law
+    try:
+        g = region.refusal_ground(ground)
+    except KeyError:
+        return None, None
+    return g.plain, f"{g.law} ({g.label}); artikel 23 lid 1 AVG; {g.rule.article}"
 REQUESTED = {
-    RequestType.correctie: "U vroeg ons gegevens over u te verbeteren.",
-    RequestType.aanvulling: "U vroeg ons gegevens over u aan te vullen.",
-    RequestType.verwijdering: "U vroeg ons gegevens over u te verwijderen.",
-    RequestType.beperking: "U vroeg ons het gebruik van gegevens over u te beperken.",
-    RequestType.eigen_verklaring: "U vroeg ons uw eigen verklaring bij gegevens over u te voegen.",
+    RequestType.correctie: "U vroeg ons gegevens over {over} te verbeteren.",
+    RequestType.aanvulling: "U vroeg ons gegevens over {over} aan te vullen.",
+    RequestType.verwijdering: "U vroeg ons gegevens over {over} te verwijderen.",
+    RequestType.beperking: "U vroeg ons het gebruik van gegevens over {over} te beperken.",
+    RequestType.eigen_verklaring: "U vroeg ons {verklaring} bij gegevens over {over} te voegen.",
 }
 # What the recipients are told (AVG art. 19). A granted verzet is carried out by anonymising
 # the items: for recipients that is erasure (AVG art. 17(1)(c)). An attached eigen verklaring
@@ -57,7 +83,7 @@ NOTICE_TYPE = {
     RequestType.verzet: RequestType.verwijdering,
     RequestType.eigen_verklaring: RequestType.eigen_verklaring,
 }
-ZVH_STAFF = "De medewerkers van het {org} die uw zaak begeleiden."
+ZVH_STAFF = "De medewerkers van het {org} die {zaak} begeleiden."
 
 
 def draft_all(session: Session, request: Request, today: date, actor: str) -> None:
@@ -211,7 +237,8 @@ def recipient_lines(session: Session, request: Request) -> list[str]:
     lines = []
     if names:
         lines.append(f"{opsomming(names)}: {meeting_phrase(region)}.")
-    lines.append(ZVH_STAFF.format(org=region.letterhead.organisation))
+    lines.append(ZVH_STAFF.format(org=region.letterhead.organisation,
+                                  zaak=compose.words(session, request).van("de zaak")))
     return lines
 
 
@@ -263,6 +290,7 @@ def _verzet(session, request, right, today, actor, redate) -> None:
     decided = affected(session, request, RequestType.verzet)
     outcome = DecisionOutcome(right.outcome)
     org = region.letterhead.organisation
+    w = compose.words(session, request)
     parts, seen = [], set()
     for reg, d in decided:
         if d.id in seen:
@@ -271,9 +299,9 @@ def _verzet(session, request, right, today, actor, redate) -> None:
         partner = session.get(Partner, reg.partner_id)
         whole = d.registration_id is None
         parts.append(c.VerzetPart(
-            description=f"uw gegevens in het {org}" if whole else f"{reg.category}, in casus {reg.casus_ref}",
+            description=f"{w.gegevens} in het {org}" if whole else f"{reg.category}, in casus {reg.casus_ref}",
             outcome=DecisionOutcome(d.outcome),
-            weighing=d.weighing or d.motivation or "Wij hebben uw situatie gewogen tegen het belang van het gebruik.",
+            weighing=d.weighing or d.motivation or f"Wij hebben {w.van('de situatie')} gewogen tegen het belang van het gebruik.",
             compelling_grounds=d.compelling_grounds or (d.motivation if d.outcome != "granted" else None),
             decided_by=None if whole else partner.name,
         ))
@@ -282,7 +310,7 @@ def _verzet(session, request, right, today, actor, redate) -> None:
         partly = any(p.outcome != DecisionOutcome.granted for p in parts)
         execution = c.Execution(
             executed_on=right.executed_on,
-            description=f"Wij hebben uw gegevens in het dossier van het {org} geanonimiseerd"
+            description=f"Wij hebben {w.gegevens} in het dossier van het {org} geanonimiseerd"
                         + (" voor zover wij uw verzet toewijzen" if partly else "")
                         + ". Zij worden niet meer gebruikt.",
         )
@@ -293,7 +321,7 @@ def _verzet(session, request, right, today, actor, redate) -> None:
     ctx = c.BesluitVerzetContext(
         **compose.base(session, request, today, compose.requester_addressee(session, request), "besluit_verzet"),
         **compose.received(request),
-        processing=f"het gebruik van uw gegevens in het {org}",
+        processing=f"het gebruik van {w.gegevens} in het {org}",
         situation=situation or "U heeft in uw verzoek geen bijzondere persoonlijke situatie beschreven.",
         outcome=outcome, parts=parts, execution=execution,
         recipients_informed=[r.name for r in notice_recipients(session, request, RequestType.verzet)]
@@ -308,6 +336,9 @@ def _verzet(session, request, right, today, actor, redate) -> None:
 
 def _correction(session, request, right, today, actor, redate) -> None:
     rtype = RequestType(right.type)
+    region = get_region(request.region_id)
+    w = compose.words(session, request)
+    statement = rtype == RequestType.eigen_verklaring
     items, regs, granted_regs = [], [], []
     for reg, decision in affected(session, request, rtype):
         partner = session.get(Partner, reg.partner_id)
@@ -315,18 +346,27 @@ def _correction(session, request, right, today, actor, redate) -> None:
         regs.append(reg)
         if decision.outcome == DecisionOutcome.granted.value:
             granted_regs.append(reg)
+        ground_plain = ground_ref = None
+        if statement and decision.outcome != DecisionOutcome.granted.value:
+            ground_plain, ground_ref = statement_ground_words(region, decision.ground)
         items.append(c.ItemDecision(
             description=f"{reg.category}, geleverd door {compose_name(partner.name)} (casus {reg.casus_ref})",
             outcome=DecisionOutcome(decision.outcome),
-            motivation=decision.motivation or "De organisatie die het gegeven leverde, is het met uw verzoek eens.",
-            action=ACTIONS[rtype] if granted else None,
+            motivation=decision.motivation or (STATEMENT_ADDED if statement else
+                                               "De organisatie die het gegeven leverde, is het met uw verzoek eens."),
+            action=(ACTIONS[rtype] if not statement else STATEMENT_ACTION.format(verklaring=_verklaring(w)))
+            if granted else None,
             executed_on=right.executed_on if granted else None,
             decided_by=partner.name,
+            # the part of the statement attached to this item (issue 18 point 6)
+            statement=reg.eigen_verklaring if statement and granted and right.executed_on else None,
+            ground_plain=ground_plain, ground_ref=ground_ref,
         ))
+    requested = REQUESTED[rtype].format(over=w.over, verklaring=_verklaring(w))
     ctx = c.BesluitCorrectieContext(
         **compose.base(session, request, today, compose.requester_addressee(session, request), "besluit_correctie"),
         **compose.received(request), request_type=rtype, decisions=items,
-        requested=REQUESTED[rtype] + (f' U schreef: "{right.statement}"' if right.statement else ""),
+        requested=requested + (f' U schreef: "{right.statement}"' if right.statement else ""),
         recipients_informed=[r.name for r in notice_recipients(session, request, rtype)],
         remedies=compose.remedies(session, request, regs, granted_regs),
     )

@@ -502,7 +502,46 @@ _BUILDERS: dict[str, Callable[[RegionConfig, LetterKind], c.LetterContext]] = {
 }
 
 
-def sample_context(kind: str, region: RegionConfig) -> c.LetterContext:
-    """A realistic, fictitious context of letter ``kind`` for ``region``."""
+#: Fictitious representatives (issue 18 point 5): a parent of a child of 14, and a lawyer.
+PARENT = c.Addressee(name="de heer P. de Vries", address_lines=PERSON_ADDRESS, salutation="Geachte heer De Vries")
+CHILD = c.Representation.of("wettelijk_vertegenwoordiger", "Sanne de Vries", date(2011, 9, 3), RECEIVED)
+LAWYER = c.Addressee(name="mr. A. Voorbeeld", address_lines=["Postbus 1", "1000 AA Amsterdam"],
+                     salutation="Geachte mr. Voorbeeld")
+CLIENT = c.Representation.of("advocaat", PERSON_NAME, PERSON.birth_date, RECEIVED)
+REPRESENTATIVES = {"ouder": (PARENT, CHILD), "advocaat": (LAWYER, CLIENT)}
+
+
+def sample_context(kind: str, region: RegionConfig, representative: str | None = None) -> c.LetterContext:
+    """A realistic, fictitious context of letter ``kind`` for ``region``. With
+    ``representative`` ("ouder", "advocaat"): the same letter for a request made for the
+    betrokkene (the letters to the betrokkene go to the representative)."""
     letter_kind = get_kind(kind)
-    return _BUILDERS[letter_kind.id](region, letter_kind)
+    ctx = _BUILDERS[letter_kind.id](region, letter_kind)
+    if representative is None:
+        return ctx
+    addressee, about = REPRESENTATIVES[representative]
+    update: dict = {"representation": about}
+    if letter_kind.recipient.value == "betrokkene":
+        update["addressee"] = addressee
+    if isinstance(ctx, (c.ConsultatieverzoekContext, c.DoorzendingContext)):
+        person = c.Person(name=about.name, birth_date=about.birth_date, address_lines=PERSON_ADDRESS)
+        update["betrokkene"] = person
+    if isinstance(ctx, c.DoorzendingContext):
+        update["representative"] = f"{addressee.name}, als {about.words.capacity} van de betrokkene (machtiging)"
+        update.pop("representation")
+    elif letter_kind.recipient.value not in ("betrokkene",) and not isinstance(ctx, c.ConsultatieverzoekContext):
+        update.pop("representation")
+    values = {k: (v if k in ("region", "addressee") else _spoken_of(v, about.words)) for k, v in dict(ctx).items()}
+    return type(ctx).model_validate({**values, **update})
+
+
+def _spoken_of(value, words):
+    """The sample's own free texts as a partner would write them to the representative:
+    "uw gegevens" becomes "de gegevens over uw kind" (models/letters/words.py ``rewrite``)."""
+    if isinstance(value, str):
+        return words.rewrite(value)
+    if isinstance(value, list):
+        return [_spoken_of(v, words) for v in value]
+    if isinstance(value, c._Model) and not isinstance(value, (c.Remedies, c.Referral)):
+        return type(value).model_validate({k: _spoken_of(v, words) for k, v in dict(value).items()})
+    return value

@@ -38,6 +38,10 @@ class ConsultationTask(SQLModel, table=True):
     # reopen_answer), and why the last time (the partner reads it on the task page).
     reopened: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     reopen_reason: Optional[str] = encrypted(nullable=True)
+    # A parent or guardian asked for a child of 12 to 16 (issue 18 point 5): the partner's
+    # weighing of the child's own interest (art. 41 lid 1 onder i UAVG). Internal: for the
+    # coordinator and the forum, never in a letter. Migration 0016.
+    child_interest: Optional[str] = encrypted(nullable=True)
     created_at: datetime = Field(default_factory=utcnow)
 
 

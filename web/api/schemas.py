@@ -112,6 +112,14 @@ class TaskOut(_Out):
     registrations: list[RegistrationOut] = Field(description="Alleen de gegevens van uw eigen organisatie")
     refusal_grounds: list[GroundOut] = Field(description="De gronden van artikel 41 lid 1 UAVG van de regio")
     request_deadline: Optional[date]
+    requester_capacity: Optional[str] = Field(
+        default=None, description="Het verzoek komt van een vertegenwoordiger van de betrokkene, in deze hoedanigheid "
+                                  "(bv. 'wettelijk vertegenwoordiger', 'gemachtigde'): schrijf de uitleg aan hem of haar")
+    weigh_child: bool = Field(
+        default=False, description="Een ouder of voogd vraagt voor een kind van 12 tot 16 jaar: weeg het eigen belang "
+                                   "van het kind en zet die afweging in child_interest (artikel 41 lid 1 onder i UAVG)")
+    child_age: Optional[int] = None
+    child_interest: Optional[str] = Field(default=None, description="De verstuurde afweging van het belang van het kind")
     answer: list[SubmittedItemOut] = Field(description="Het verstuurde antwoord (leeg zolang de vraag open is)")
     draft: Optional[AnswerForm]
     draft_saved_at: Optional[datetime]

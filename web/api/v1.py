@@ -80,6 +80,8 @@ def _task_out(view: portal.TaskView) -> TaskOut:
                        for r in view.registrations],
         refusal_grounds=[GroundOut(id=g, text=t) for g, t in view.grounds],
         request_deadline=view.request_deadline,
+        requester_capacity=view.requester_capacity, weigh_child=view.weigh_child, child_age=view.child_age,
+        child_interest=view.child_interest,
         answer=[SubmittedItemOut(**vars(a)) for a in view.submitted],
         draft=view.draft, draft_saved_at=view.draft_saved_at,
     )

@@ -38,6 +38,7 @@ from models.enums import PartnerKind, RequestType, Role
 from models.identity import DOUBT_LABELS as REASONS, DOUBT_SENTENCES, EXPLANATION_MAX
 from models.letters.categories import CHOICE_LABELS, DEFAULT_WORDS, default_in
 from models.region_config import get_region
+from models.statement import STATEMENT_GROUNDS
 from models.state import registrations, rights
 from models.tables import ConsultationTask, ItemAnswer, Letter, Partner, SourceTask
 from web import labels as L
@@ -193,7 +194,8 @@ def _task(db, row, slug: str):
 
 def _answer_labels(items) -> dict:
     out = {"answered_on": "Datum van het antwoord", "answered_by": "Wie antwoordde (naam of functie)",
-           "note": "Notitie van de partner voor de procesregisseur"}
+           "note": "Notitie van de partner voor de procesregisseur",
+           "child_interest": "Afweging van het eigen belang van het kind"}
     for n, reg in enumerate(items):
         what = f"gegeven {n + 1} ({reg.category})"
         out.update({f"items.{n}.supplied_by_us": f"Geleverd door deze partner ({what})",
@@ -208,12 +210,16 @@ def _answer_labels(items) -> dict:
 
 
 def _answer_page(request, row, partner, items, state, status=200):
+    from models.actions.answers import weighs_child
+
     region = _region(row)
     default = default_in(region, partner.slug, PartnerKind(partner.kind))
+    db = Session.object_session(row)
     return _page(request, "answer.html.j2", row, state, status, partner=partner, items=items,
                  grounds=[(g.id, f"{g.label} ({g.law})") for g in region.refusal_grounds],
                  special=[(k.value, label) for k, label in CHOICE_LABELS.items()],
-                 special_default=DEFAULT_WORDS[default])
+                 special_default=DEFAULT_WORDS[default],
+                 weigh_child=bool(db and weighs_child(db, row)))
 
 
 def _own_items(db, row, partner):
@@ -241,7 +247,7 @@ async def answer_submit(request: Request, request_id: str, partner_slug: str, pr
     items = _own_items(db, row, partner)
     form = await read_form(request)
     state = FormState.from_form(form, _answer_labels(items))
-    data = blank_to_none(form.nested(), "note")
+    data = blank_to_none(form.nested(), "note", "child_interest")
     data["partner"] = partner.slug
     for item in data.get("items", []) if isinstance(data.get("items"), list) else []:
         if isinstance(item, dict):
@@ -297,11 +303,13 @@ def _decision_rows(db, row, forum: str) -> list[dict]:
         rule = region.rights[rtype]
         if right.outcome is not None or not rule.available or rule.forum != forum:
             continue
+        eigen = rtype == RequestType.eigen_verklaring
         lines.append({"type": rtype.value, "registration": None, "verzet": rtype == RequestType.verzet,
-                      "label": f"{L.RIGHTS[rtype.value]}: het hele verzoek", "statement": right.statement})
+                      "eigen": eigen, "label": f"{L.RIGHTS[rtype.value]}: het hele verzoek",
+                      "statement": right.statement})
         for reg in own:
             lines.append({"type": rtype.value, "registration": reg, "verzet": rtype == RequestType.verzet,
-                          "label": f"{L.RIGHTS[rtype.value]}: {reg.category} (casus {reg.casus_ref})",
+                          "eigen": eigen, "label": f"{L.RIGHTS[rtype.value]}: {reg.category} (casus {reg.casus_ref})",
                           "statement": None})
     return lines
 
@@ -325,6 +333,9 @@ def _decision_page(request, db, row, forum, lines, state, status=200):
     return _page(request, "decision.html.j2", row, state, status, forum=forum, forum_name=names.get(forum, forum),
                  lines=lines, grounds=grounds,
                  verzet_grounds=[(VERZET_REFUSAL_GROUND, "dwingende gerechtvaardigde gronden (art. 21 lid 1 AVG)")],
+                 # the eigen verklaring: added unless there is a ground (issue 18 point 6), never
+                 # "the data are correct"
+                 statement_grounds=[(g.id, f"{g.label} ({g.law})") for g in STATEMENT_GROUNDS.values()],
                  outcomes=[("granted", "toegewezen"), ("partly", "deels toegewezen"), ("refused", "afgewezen")],
                  partners=[(p.slug, p.name) for p in region.partners])
 
@@ -453,7 +464,29 @@ EXECUTION_LABELS = {"type": "Het recht dat is uitgevoerd", "executed_on": "Datum
 
 
 def _execution_page(request, row, state, types, status=200):
-    return _page(request, "execution.html.j2", row, state, status, types=types)
+    return _page(request, "execution.html.j2", row, state, status, types=types,
+                 statement_items=_statement_items(row, types))
+
+
+def _statement_items(row, types) -> list:
+    """The granted items of an eigen verklaring, each of which gets its own part of the
+    statement when there is more than one (issue 18 point 6)."""
+    from models.actions.decisions import affected
+    from models.enums import DecisionOutcome, RequestType
+
+    db = Session.object_session(row)
+    if db is None or RequestType.eigen_verklaring.value not in [t for t, _ in types]:
+        return []
+    return [reg for reg, d in affected(db, row, RequestType.eigen_verklaring)
+            if d.outcome == DecisionOutcome.granted.value]
+
+
+def _execution_data(form) -> dict:
+    data = blank_to_none(form.nested(), "statement")
+    parts = data.pop("parts", None)
+    if isinstance(parts, list) and data.get("type") == "eigen_verklaring":
+        data["parts"] = [p for p in parts if isinstance(p, dict) and (p.get("statement") or "").strip()]
+    return data
 
 
 @router.get("/verzoeken/{request_id}/uitvoering")
@@ -470,7 +503,7 @@ async def execution_submit(request: Request, request_id: str, principal=Depends(
     form = await read_form(request)
     state = FormState.from_form(form, EXECUTION_LABELS)
     types = _choices(request, db, row, "executable")
-    parsed = validated(ExecutionInput, blank_to_none(form.nested(), "statement"), state)
+    parsed = validated(ExecutionInput, _execution_data(form), state)
     if parsed is None:
         return _execution_page(request, row, state, types, 422)
     return await record(request, db, state, lambda: record_execution(db, row.id, parsed, principal, today(request)),
