@@ -146,7 +146,7 @@ def test_each_part_goes_to_its_item_and_each_recipient_gets_only_its_parts(loade
     # the supplier of the care item is never told of its own item, and received no housing item
     assert "kwintes" not in notices
     for body in notices.values():
-        assert "besloten wij een eigen verklaring van deze persoon bij de gegevens hieronder te voegen" in body
+        assert "besloten de eigen verklaring van deze persoon bij de gegevens te voegen" in body
         assert "besloten wij tot" not in body
         assert "U krijgt alleen het deel van de verklaring dat gaat over de gegevens die u van ons kreeg." in body
 

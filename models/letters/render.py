@@ -89,15 +89,6 @@ RIGHT_OBJECTS = {
     RequestType.overdraagbaarheid: "overdraagbaarheid",
     RequestType.eigen_verklaring: "een eigen verklaring",
 }
-#: What was decided, as the notice to a recipient (AVG art. 19) says it: "Op 3 maart besloten
-#: wij de gegevens te verbeteren", never "besloten wij tot eigen verklaring".
-NOTICE_DECIDED = {
-    RequestType.correctie: "de gegevens hieronder te verbeteren",
-    RequestType.aanvulling: "de gegevens hieronder aan te vullen",
-    RequestType.verwijdering: "de gegevens hieronder te verwijderen",
-    RequestType.beperking: "het gebruik van de gegevens hieronder te beperken",
-    RequestType.eigen_verklaring: "een eigen verklaring van deze persoon bij de gegevens hieronder te voegen",
-}
 #: Short neutral name, for letters to partners and bodies.
 RIGHT_NOUNS = {
     RequestType.inzage: "inzage",
@@ -375,7 +366,6 @@ def _environment(templates_dir: str) -> Environment:
         CORRECTION_TYPES=CORRECTION_TYPES,
         OUTCOME_LABELS=OUTCOME_LABELS,
         TARGET_HEADINGS=TARGET_HEADINGS,
-        NOTICE_DECIDED=NOTICE_DECIDED,
     )
     return env
 
