@@ -42,6 +42,15 @@ def project_root() -> Path:
     return PROJECT_ROOT
 
 
+@pytest.fixture(scope="module")
+def regions():
+    """The shipped region files as loaded from config/ (no database, no facts): per module,
+    so a test that changes a region's copy changes no other module's."""
+    from models.region_config import load_regions
+
+    return load_regions(PROJECT_ROOT / "config")
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     assert SEEDS_DIR.is_dir(), f"the source documents are expected in {SEEDS_DIR}"

@@ -14,18 +14,12 @@ from models.enums import RequestType
 from models.letters import context as c
 from models.letters.render import render_html
 from models.letters.samples import sample_context
-from models.region_config import load_regions
 from tests.legaltools import advance, answer_all, decide, identify, letters, start, text
 from tests.readability import MAX_WORDS, readability
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REGION_IDS = sorted(p.stem for p in (PROJECT_ROOT / "config" / "regions").glob("*.yaml"))
 D = date.fromisoformat
-
-
-@pytest.fixture(scope="module")
-def regions():
-    return load_regions(PROJECT_ROOT / "config")
 
 
 def _all_withheld(region) -> c.InzageBesluitContext:

@@ -20,7 +20,6 @@ import pytest
 from models.letters import KINDS
 from models.letters.render import render_html
 from models.letters.samples import sample_context
-from models.region_config import load_regions
 from tests.readability import MAX_WORDS, readability, reference_lines, running_text
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -101,11 +100,6 @@ def abbreviated_names(html: str) -> list[str]:
 def long_sentences(html: str) -> list[str]:
     r = readability(html)
     return [f"{n} woorden: {s}" for n, s in zip(r.lengths, r.sentences) if n > MAX_WORDS]
-
-
-@pytest.fixture(scope="module")
-def regions():
-    return load_regions(PROJECT_ROOT / "config")
 
 
 def _cases():

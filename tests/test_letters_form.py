@@ -1,7 +1,6 @@
 """Issue 18 point 11: B1 and form. Plain names without "St.", no broken generated sentences,
 no "(gratis)" after a number that costs money, short "Regels:" lines."""
 import re
-from pathlib import Path
 
 import pytest
 
@@ -12,20 +11,10 @@ from models.letters.context import ART19_TYPES
 from models.letters.render import RIGHT_DECIDED, PLACEHOLDER, render_html
 from models.letters.render import kort as render_kort
 from models.letters.samples import sample_context
-from models.region_config import load_regions, plain_name, running_name
+from models.region_config import plain_name, running_name
 from tests.readability import cites, readability, reference_lines, running_text
+from tests.legaltools import text as text_of
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def regions():
-    return load_regions(PROJECT_ROOT / "config")
-
-
-def text_of(html: str) -> str:
-    html = re.sub(r"<style>.*?</style>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 # ------------------------------------------------------------------ plain names

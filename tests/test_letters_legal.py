@@ -10,16 +10,11 @@ from models.enums import RequestType
 from models.letters import KINDS, contacts
 from models.letters.render import DEMO_MARK, render_html, unverified_keys
 from models.letters.samples import sample_context
-from models.region_config import load_region_file, load_regions
+from models.region_config import load_region_file
 from tests.readability import MAX_AVERAGE, MAX_WORDS, cites, readability, running_text
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REGION_IDS = sorted(p.stem for p in (PROJECT_ROOT / "config" / "regions").glob("*.yaml"))
-
-
-@pytest.fixture(scope="module")
-def regions():
-    return load_regions(PROJECT_ROOT / "config")
 
 
 def html_of(kind, region):

@@ -1,18 +1,10 @@
 """PDF output (WeasyPrint): real rendering, no mocks."""
-from pathlib import Path
 
 import pytest
 
 from models.letters.render import render_document, render_html, render_pdf
 from models.letters.samples import sample_context
-from models.region_config import load_regions
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def regions():
-    return load_regions(PROJECT_ROOT / "config")
 
 
 @pytest.mark.parametrize(

@@ -14,23 +14,13 @@ from models.enums import Regime, RequestType, RoutingTarget
 from models.letters.context import Referral
 from models.letters.render import render_html
 from models.letters.samples import sample_context
-from models.region_config import load_regions
 from tests.readability import cites, reference_lines, readability
 from tests.test_letters_all_kinds import MAX_REFERENCE
+from tests.legaltools import text as text_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REGION_IDS = sorted(p.stem for p in (PROJECT_ROOT / "config" / "regions").glob("*.yaml"))
 T = RequestType
-
-
-@pytest.fixture(scope="module")
-def regions():
-    return load_regions(PROJECT_ROOT / "config")
-
-
-def text_of(html: str) -> str:
-    html = re.sub(r"<style>.*?</style>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def referral_letter(region, target: RoutingTarget, types: list[RequestType]) -> str:

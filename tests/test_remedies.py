@@ -20,7 +20,7 @@ from models.letters import contacts
 from models.letters.render import render_html
 from models.letters.remedies import organ_of, remedies_for
 from models.letters.samples import sample_context
-from models.region_config import load_regions
+from tests.legaltools import text as text_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REGION_IDS = sorted(p.stem for p in (PROJECT_ROOT / "config" / "regions").glob("*.yaml"))
@@ -37,16 +37,6 @@ JOINT_BODY = {
 }
 JOINT_PARTNER = {"fryslan": "gemeente-leeuwarden", "rotterdam-rijnmond": "gemeente-rotterdam",
                  "utrecht": "gemeente-utrecht"}
-
-
-@pytest.fixture(scope="module")
-def regions():
-    return load_regions(PROJECT_ROOT / "config")
-
-
-def text_of(html: str) -> str:
-    html = re.sub(r"<style>.*?</style>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def signature_of(html: str) -> str:

@@ -23,8 +23,7 @@ from models.letters import KINDS
 from models.letters.render import render_html
 from models.letters.samples import sample_context
 from models.letters.words import Words, age_on, weigh_child_interest
-from models.region_config import load_regions
-from models.tables import ConsultationTask, Letter, Partner, Request
+from models.tables import ConsultationTask, Letter, Request
 from tests.legaltools import advance, identify, letters, text
 from tests.principals import TESTER
 from tests.readability import MAX_WORDS, readability, running_text
@@ -41,11 +40,6 @@ SELF_PHRASES = [r"\buw gegevens\b", r"\bover u\b", r"\bdat u het (echt )?bent\b"
 CAPACITY = {"ouder": "als wettelijk vertegenwoordiger van Sanne de Vries",
             "advocaat": "als gemachtigde van mevrouw J. de Vries"}
 ABOUT = {"ouder": "de gegevens over uw kind", "advocaat": "de gegevens over uw cliënt"}
-
-
-@pytest.fixture(scope="module")
-def regions():
-    return load_regions(PROJECT_ROOT / "config")
 
 
 @pytest.mark.parametrize("representative", ["ouder", "advocaat"])

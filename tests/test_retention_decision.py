@@ -20,7 +20,6 @@ from models.letters import contacts
 from models.letters.render import DEMO_MARK, render_html, unverified_keys
 from models.letters.samples import sample_context
 from models.principal import NotAllowed
-from models.region_config import load_regions
 from models.tables import AuditEvent, Request
 from tests import journey
 from tests.principals import SIGNATORY, TESTER
@@ -29,11 +28,6 @@ from tests.readability import reference_lines
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 D = date.fromisoformat
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def regions():
-    return load_regions(PROJECT_ROOT / "config")
 
 
 # ------------------------------------------------------------------ the region setting

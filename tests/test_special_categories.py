@@ -14,17 +14,12 @@ from sqlmodel import select
 from models.db import session_scope
 from models.enums import PartnerKind, Regime, RequestType, SpecialCategory
 from models.letters.categories import default_in, mark_of, strictest, supplier_default
-from models.region_config import PartnerConfig, load_regions
+from models.region_config import PartnerConfig
 from models.tables import ItemAnswer
 from tests.legaltools import advance, answer_all, decide, identify, letters, start, text
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 D = date.fromisoformat
-
-
-@pytest.fixture(scope="module")
-def regions():
-    return load_regions(PROJECT_ROOT / "config")
 
 
 # ------------------------------------------------------------------ the marking, pure
