@@ -77,18 +77,6 @@ RIGHT_LABELS_FOR = {
     RequestType.overdraagbaarheid: "overdracht van {gegevens} (overdraagbaarheid)",
     RequestType.eigen_verklaring: "het toevoegen van een eigen verklaring van {wie} aan het dossier",
 }
-#: The right as the object of "een verzoek om ..." or "voor ...": "een verzoek om een eigen
-#: verklaring", never "een verzoek om eigen verklaring".
-RIGHT_OBJECTS = {
-    RequestType.inzage: "inzage",
-    RequestType.correctie: "correctie",
-    RequestType.aanvulling: "aanvulling",
-    RequestType.verwijdering: "verwijdering",
-    RequestType.beperking: "beperking van de verwerking",
-    RequestType.verzet: "verzet (bezwaar)",
-    RequestType.overdraagbaarheid: "overdraagbaarheid",
-    RequestType.eigen_verklaring: "een eigen verklaring",
-}
 #: Short neutral name, for letters to partners and bodies.
 RIGHT_NOUNS = {
     RequestType.inzage: "inzage",
@@ -100,6 +88,9 @@ RIGHT_NOUNS = {
     RequestType.overdraagbaarheid: "overdraagbaarheid",
     RequestType.eigen_verklaring: "eigen verklaring",
 }
+#: The right as the object of "een verzoek om ..." or "voor ...": the short name, but "een
+#: verzoek om een eigen verklaring", never "een verzoek om eigen verklaring".
+RIGHT_OBJECTS = {**RIGHT_NOUNS, RequestType.eigen_verklaring: "een eigen verklaring"}
 #: The AVG article of each right.
 AVG_ARTICLES = {
     RequestType.inzage: "art. 15 AVG",
