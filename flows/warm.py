@@ -10,7 +10,8 @@ again, as it already does for the web app (both cache the regions per process).
 Warming is best effort: if the configuration cannot be loaded here, the run itself loads it
 and reports the error the usual way (one line naming the file and the key), so nothing is
 raised from this module (an exception would stop the forkserver, and with it every run).
-No key, engine, connection or thread is created here: those belong to each run.
+No key, engine, connection or thread is created here: those belong to each run (so the
+region's facts, which live in the database, are not read here either).
 
 The PostgreSQL driver (psycopg) is imported here too: SQLAlchemy imports a dialect's driver
 when the first engine is created, in the run, and psycopg's import (its type adapters) took
@@ -28,9 +29,12 @@ def warm() -> None:
     except ImportError:  # installed without the PostgreSQL extra: SQLite only
         pass
     try:
-        from models.region_config import configured_regions
+        # The files only (parsed and validated once): the region's facts are read from the
+        # database by each run (models/region_config.py), never here, where a connection would
+        # be shared by every run forked from this process.
+        from models.region_config import file_regions
 
-        configured_regions()
+        file_regions()
         from models.state import decree_days
 
         decree_days()

@@ -1,4 +1,5 @@
 """Engine and sessions. The URL comes from settings: SQLite by default, PostgreSQL by config."""
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -49,6 +50,18 @@ def _private_sqlite_file(url: str, data_dir: Path) -> None:
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):
         private.create_file(Path(database))
+
+
+def _after_fork_in_child() -> None:
+    """A forked process starts without the parent's pooled connections (SQLAlchemy's advice
+    for ``os.fork``): sharing one PostgreSQL socket between two processes corrupts both
+    ("server closed the connection unexpectedly", "connection in transaction status INTRANS").
+    ``close=False``: the parent's connections stay open for the parent."""
+    if get_engine.cache_info().currsize:
+        get_engine().dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def reset_engine() -> None:

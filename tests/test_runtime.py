@@ -243,7 +243,9 @@ def test_two_answers_and_the_sweep_in_the_same_second_leave_the_request_as_one_a
         sent = [m for m in _picture(loaded, rid)["outbox"]]
         assert len(list((outbox / rid).glob("*.eml"))) == len(sent)
     runs = _runs(stack, "advance-request")[advance_before:]
-    assert len(runs) == 2 * len(rounds) and {r["state_type"] for r in runs} == {"COMPLETED"}
+    assert len(runs) == 2 * len(rounds) and {r["state_type"] for r in runs} == {"COMPLETED"}, (
+        [(r["name"], r["state_type"], (r.get("state") or {}).get("message")) for r in runs],
+        {name: stack.log(name)[-1500:] for name, _ in stack.children if "Traceback" in stack.log(name)})
     sweeps = [r for r in _runs(stack, "sla-sweep") if r["parameters"].get("as_of") == ANSWER_DAY.isoformat()]
     assert len(sweeps) == 1 and sweeps[0]["state_type"] == "COMPLETED"
     _no_failed_runs(stack)

@@ -16,6 +16,7 @@ def _report(queue) -> None:
 
     from sqlmodel import SQLModel
 
+    from models.db import get_engine
     from models.letters.render import environment
     from models.region_config import _regions_in
 
@@ -23,7 +24,10 @@ def _report(queue) -> None:
                 "templates": len(environment().cache),
                 # The PostgreSQL driver imported and the tables' mappers configured (each cost
                 # runs on PostgreSQL more than their own work did: docs/performance.md).
-                "psycopg": "psycopg" in sys.modules, "mappers": not SQLModel._sa_registry._new_mappers})
+                "psycopg": "psycopg" in sys.modules, "mappers": not SQLModel._sa_registry._new_mappers,
+                # No engine (so no pooled connection) from the forkserver: a connection shared
+                # by forked runs corrupts both (seen on PostgreSQL when warming read the facts).
+                "engine": get_engine.cache_info().currsize})
 
 
 def test_prefect_starts_runs_from_a_warm_forkserver(monkeypatch):
@@ -40,6 +44,7 @@ def test_prefect_starts_runs_from_a_warm_forkserver(monkeypatch):
     assert child.exitcode == 0
     assert seen["warm"] and seen["regions"] == 1 and seen["templates"] > 10, seen
     assert seen["psycopg"] and seen["mappers"], seen
+    assert seen["engine"] == 0, seen
 
 
 def test_an_unknown_prefect_start_is_refused_not_half_patched(monkeypatch):
