@@ -47,6 +47,22 @@ def state(engine, request_id: str, now) -> dict:
     return {"view": view, "outbox": outbox, "letters": letters, "audit": audit, "files": files}
 
 
+def state_diff(got: dict, expected: dict) -> dict:
+    """What differs between two ``state`` pictures, per part: what is extra, what is missing
+    (for the message of a failed comparison; the whole pictures are too long to read)."""
+    def missing(a, b):
+        return [x for x in a if x not in b] if isinstance(a, list) else a
+
+    out = {}
+    for k in expected:
+        if got[k] != expected[k]:
+            if k == "view":
+                out[k] = {f: (got[k].get(f), expected[k][f]) for f in expected[k] if got[k].get(f) != expected[k][f]}
+            else:
+                out[k] = {"extra": missing(got[k], expected[k]), "missing": missing(expected[k], got[k])}
+    return out
+
+
 def run_cli(*args: str, env_extra: dict | None = None, timeout: int = 180) -> subprocess.CompletedProcess:
     """The real command in a new process, with this test session's settings; it runs the
     Prefect flow in that process (so a crash test can kill it in the middle of a run)."""

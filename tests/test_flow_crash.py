@@ -18,7 +18,7 @@ import pytest
 from flows import scenario as sc
 from models.principal import SCENARIO as RUNNER
 from flows.advance import advance_directly, sweep_directly
-from tests.flowtools import run_cli, state
+from tests.flowtools import run_cli, state, state_diff
 
 SCENARIO = sc.load(Path(__file__).parent / "scenarios" / "crash.json")
 END = sc.scenario_end(SCENARIO)
@@ -236,4 +236,5 @@ def test_the_sweep_killed_in_the_middle_of_its_list_and_rerun_reminds_each_once(
     assert result.returncode == -signal.SIGKILL, result.stderr[-2000:]
     again = run_cli("sweep", "--today", day.isoformat())
     assert again.returncode == 0, again.stderr[-2000:]
-    assert [state(loaded, rid, day) for rid in ids] == expected
+    got = [state(loaded, rid, day) for rid in ids]
+    assert got == expected, [state_diff(g, e) for g, e in zip(got, expected)]

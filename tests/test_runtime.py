@@ -29,6 +29,7 @@ from models.principal import CLI
 from models.settings import get_settings
 from models.tables import AuditEvent, ClockEvent, ConsultationTask, ItemAnswer, Letter, OutboxMessage, Request
 from tests import batch
+from tests.flowtools import state_diff
 from tests.stack import Stack, finish, prefect_database, process_tree
 
 DAY = date(2026, 3, 2)
@@ -235,7 +236,7 @@ def test_two_answers_and_the_sweep_in_the_same_second_leave_the_request_as_one_a
 
     for rid, _ in rounds:
         got = _picture(loaded, rid)
-        assert got == expected, f"{product.variant}: request {rid} differs from one after another: {_diff(got, expected)}"
+        assert got == expected, f"{product.variant}: request {rid} differs from one after another: {state_diff(got, expected)}"
     with Session(loaded) as s:
         assert {(m.status, m.attempts) for m in s.exec(select(OutboxMessage))} == {("sent", 1)}
     outbox = get_settings().effective_outbox_dir
@@ -257,14 +258,6 @@ def test_two_answers_and_the_sweep_in_the_same_second_leave_the_request_as_one_a
     assert len(sweep_spans) == len(rounds), sweep_spans
     spans = runs + sweep_spans
     assert _overlaps(spans) >= 1, "no two runs of one request ran at the same time: nothing was proven"
-
-
-def _diff(got: dict, expected: dict) -> dict:
-    def missing(a, b):
-        return [x for x in a if x not in b] if isinstance(a, list) else a
-
-    return {k: {"extra": missing(got[k], expected[k]), "missing": missing(expected[k], got[k])}
-            for k in expected if got[k] != expected[k]}
 
 
 def _sweep_spans(stack: Stack, request_ids: list[str]) -> list[dict]:
