@@ -6,10 +6,6 @@ What a reader sees is checked: every text of the body (address blocks, the meta 
 "Regels:" lines and the signature included), not the stylesheet or the HTML attributes. A
 value the region has not confirmed prints as "[nog niet bekend]" with the VOORBEELD marking
 (models/letters/contacts.py): that is allowed, the raw marker ``unverified`` is not.
-
-A combination that still fails because another point of the issue is not merged yet is
-marked ``xfail(strict=True)`` with that point as its reason in ``PENDING``: when the point
-is merged the test passes, the strict xfail fails, and the entry is removed.
 """
 import re
 from html.parser import HTMLParser
@@ -46,8 +42,6 @@ MAX_REFERENCE = 110
 #: An abbreviated legal form in running text ("st. GGZ Drenthe"): plain names only.
 ABBREVIATED_NAME = re.compile(r"\b[Ss]t\. [A-Z]")
 
-#: (kind, region) -> why it still fails, until the named point of issue 18 is merged.
-PENDING: dict[tuple[str, str], str] = {}
 
 
 class _Visible(HTMLParser):
@@ -102,16 +96,8 @@ def long_sentences(html: str) -> list[str]:
     return [f"{n} woorden: {s}" for n, s in zip(r.lengths, r.sentences) if n > MAX_WORDS]
 
 
-def _cases():
-    for region_id in REGION_IDS:
-        for kind in KINDS:
-            marks = []
-            if (kind, region_id) in PENDING:
-                marks.append(pytest.mark.xfail(strict=True, reason=PENDING[(kind, region_id)]))
-            yield pytest.param(kind, region_id, marks=marks, id=f"{kind}-{region_id}")
-
-
-@pytest.mark.parametrize("kind, region_id", list(_cases()))
+@pytest.mark.parametrize("kind, region_id", [pytest.param(kind, region_id, id=f"{kind}-{region_id}")
+                                             for region_id in REGION_IDS for kind in KINDS])
 def test_every_kind_in_every_region_reads_as_a_finished_dutch_letter(kind, region_id, regions):
     html = render_html(kind, sample_context(kind, regions[region_id]))
     problems = ([f"ruwe waarde: {r}" for r in raw_placeholders(html)]
